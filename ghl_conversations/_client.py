@@ -1,0 +1,184 @@
+"""``Client``: the composition root that wires transport, auth, limits and resources together.
+
+One client is meant to live as long as the application and be shared by every task: it owns one
+connection pool, one rate limiter per location and the token providers. ``for_location`` and
+``with_options`` return light views that share all of that.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import aiohttp
+
+from ._auth import AuthContext, TokenProvider, as_provider
+from ._clock import Clock, SystemClock
+from ._hooks import Hooks
+from ._http import CallOptions, HTTPCore
+from ._ratelimit import RateLimitConfig, RateLimiter
+from ._resources import Conversations, Emails, Messages, Preferences, Providers, ResourceContext
+from ._retry import RetryPolicy
+from ._transport import AiohttpTransport, Timeout, Transport
+from ._version import __version__
+
+__all__ = ["DEFAULT_BASE_URL", "Client"]
+
+DEFAULT_BASE_URL = "https://services.leadconnectorhq.com"
+USER_AGENT = (
+    f"ghl-conversations/{__version__} (python {sys.version_info.major}.{sys.version_info.minor};"
+    f" aiohttp {aiohttp.__version__})"
+)
+
+
+def _timeout(value: float | Timeout | None) -> Timeout:
+    if isinstance(value, Timeout):
+        return value
+    if value is None:
+        return Timeout(total=None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ValueError(f"timeout must be a positive number of seconds, got {value!r}")
+    return Timeout(total=float(value), connect=min(10.0, float(value)))
+
+
+def _max_retries(value: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"max_retries must be a non-negative integer, got {value!r}")
+    return value
+
+
+class Client:
+    """An asyncio client for the HighLevel Conversations API.
+
+    ``token`` is a sub-account token string (Private Integration Token or OAuth access token), or a
+    ``TokenProvider`` (``OAuthRefresher``, ``LocationTokenExchange``, your own); without one,
+    ``GHL_TOKEN`` is read from the environment. Use it as ``async with Client(...) as client`` or
+    call ``await client.aclose()``.
+    """
+
+    conversations: Conversations
+    messages: Messages
+    emails: Emails
+    preferences: Preferences
+    providers: Providers
+
+    def __init__(
+        self,
+        token: str | TokenProvider | None = None,
+        *,
+        base_url: str | None = None,
+        timeout: float | Timeout | None = 60.0,
+        max_retries: int = 3,
+        rate_limit: RateLimitConfig | None = None,
+        retry: RetryPolicy | None = None,
+        session: aiohttp.ClientSession | None = None,
+        transport: Transport | None = None,
+        pool_limit: int = 100,
+        clock: Clock | None = None,
+        hooks: Hooks | None = None,
+        user_agent: str | None = None,
+    ) -> None:
+        if token is None:
+            token = os.environ.get("GHL_TOKEN")
+            if not token:
+                raise ValueError("no token: pass token=... or set GHL_TOKEN")
+        if session is not None and transport is not None:
+            raise ValueError("pass session= or transport=, not both")
+        options = CallOptions(timeout=_timeout(timeout), max_retries=_max_retries(max_retries))
+        clock = clock or SystemClock()
+        base = (base_url or os.environ.get("GHL_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
+        if not base.startswith(("http://", "https://")):
+            raise ValueError(f"base_url must start with http:// or https://, got {base!r}")
+        the_transport = transport or AiohttpTransport(session=session, pool_limit=pool_limit)
+        auth = as_provider(token)
+        agent = USER_AGENT if user_agent is None else f"{USER_AGENT} {user_agent}"
+        attach = getattr(auth, "attach", None)
+        if callable(attach):
+            attach(AuthContext(the_transport, base, clock, agent))
+        core = HTTPCore(
+            base_url=base,
+            auth=auth,
+            transport=the_transport,
+            clock=clock,
+            retry=retry or RetryPolicy(),
+            limiter=RateLimiter(rate_limit or RateLimitConfig(), clock),
+            hooks=hooks or Hooks(),
+            user_agent=agent,
+        )
+        self._owner = True
+        self._setup(ResourceContext(core, options, None))
+
+    def _setup(self, context: ResourceContext) -> None:
+        self._context = context
+        self.conversations = Conversations(context)
+        self.messages = Messages(context)
+        self.emails = Emails(context)
+        self.preferences = Preferences(context)
+        self.providers = Providers(context)
+
+    def _view(self, context: ResourceContext) -> Client:
+        view = object.__new__(Client)
+        view._owner = False
+        view._setup(context)
+        return view
+
+    # -- views ---------------------------------------------------------------------------
+
+    def for_location(self, location_id: str) -> Client:
+        """A view whose calls use ``location_id``'s token and rate-limit budget."""
+        if not isinstance(location_id, str) or not location_id.strip():
+            raise ValueError(f"location_id must be a non-empty string, got {location_id!r}")
+        return self._view(
+            ResourceContext(self._context.core, self._context.options, location_id)
+        )
+
+    def with_options(
+        self, *, timeout: float | Timeout | None | Any = ..., max_retries: int | None = None
+    ) -> Client:
+        """A view with another timeout and/or retry budget, e.g. for one latency-critical call."""
+        options = self._context.options
+        if timeout is not ...:
+            options = CallOptions(timeout=_timeout(timeout), max_retries=options.max_retries)
+        if max_retries is not None:
+            options = CallOptions(timeout=options.timeout, max_retries=_max_retries(max_retries))
+        return self._view(ResourceContext(self._context.core, options, self._context.location_id))
+
+    # -- introspection -------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return self._context.core.base_url
+
+    @property
+    def location_id(self) -> str | None:
+        return self._context.location_id
+
+    @property
+    def hooks(self) -> Hooks:
+        return self._context.core.hooks
+
+    @property
+    def rate_limiter(self) -> RateLimiter:
+        return self._context.core.limiter
+
+    @property
+    def transport(self) -> Transport:
+        return self._context.core.transport
+
+    def __repr__(self) -> str:
+        where = f" location={self.location_id!r}" if self.location_id else ""
+        return f"<ghl_conversations.Client {self.base_url}{where}>"
+
+    # -- lifetime ------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Close the connection pool (views share their parent's pool and close nothing)."""
+        if self._owner:
+            await self._context.core.transport.aclose()
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()

@@ -1,0 +1,220 @@
+"""The one cattrs converter: camelCase wire dicts <-> snake_case attrs models.
+
+Why generated hooks: an export structures millions of messages, and a frozen attrs ``__init__``
+plus generic per-field dispatch costs several microseconds a message. Each model therefore gets a
+structure function compiled once from its attrs fields: one ``dict.get`` per field, conversions
+only where a field needs one (dates, enums, nested models), the instance ``__dict__`` filled in one
+step. Scalars pass through untouched: coercing ``"12"`` to ``12`` would be neither cheap nor lossless.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+import re
+import types
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
+
+from ._dates import format_wire_datetime, parse_wire_datetime
+from ._enums import OpenStrEnum
+from ._models import WireModel
+
+__all__ = ["camelize", "converter", "structure", "to_dict", "unstructure", "wire_name"]
+
+T = TypeVar("T")
+
+_CAMEL_RE = re.compile(r"_([a-z0-9])")
+
+
+def camelize(name: str) -> str:
+    """``conversation_provider_id`` -> ``conversationProviderId``."""
+    return _CAMEL_RE.sub(lambda m: m.group(1).upper(), name.rstrip("_"))
+
+
+def wire_name(field: attrs.Attribute[Any]) -> str:
+    explicit = field.metadata.get("wire")
+    return str(explicit) if explicit else camelize(field.name)
+
+
+converter = cattrs.Converter()
+
+for _scalar in (str, int, float, bool):
+    converter.register_structure_hook(_scalar, lambda value, _type: value)
+converter.register_structure_hook(Any, lambda value, _type: value)
+converter.register_structure_hook(_dt.datetime, lambda value, _type: parse_wire_datetime(value))
+converter.register_unstructure_hook(_dt.datetime, format_wire_datetime)
+# Registered by class, not predicate, so they outrank the ``str`` pass-through for str subclasses.
+converter.register_structure_hook(OpenStrEnum, lambda value, t: t(value))
+converter.register_unstructure_hook(OpenStrEnum, lambda member: member.value)
+converter.register_unstructure_hook(enum.Enum, lambda member: member.value)
+
+
+def _is_model(t: Any) -> bool:
+    return isinstance(t, type) and issubclass(t, WireModel)
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return args[0]
+    return tp
+
+
+def _enum_converter(cls: type[OpenStrEnum]) -> Callable[[Any], Any]:
+    members = cls._value2member_map_
+
+    def convert(value: Any) -> Any:
+        member = members.get(value)
+        return member if member is not None else cls(value)
+
+    return convert
+
+
+def _field_converter(tp: Any) -> tuple[str, Any] | None:
+    """How one field's wire value becomes its Python value; None means 'keep it as it is'.
+
+    Returns ``(template, helper)``: an expression over ``v`` (the wire value) and ``h`` (the
+    helper), inlined into the generated function so the common cases cost no extra call.
+    """
+    tp = _strip_optional(tp)
+    if tp is _dt.datetime:
+        return "h(v)", parse_wire_datetime
+    if isinstance(tp, type) and issubclass(tp, OpenStrEnum):
+        members = tp._value2member_map_
+        return "(h[0].get(v) or h[1](v))", (members, tp)
+    if _is_model(tp):
+        return "h(v)", _raw_structure_fn(tp)
+    if typing.get_origin(tp) is list:
+        (item,) = typing.get_args(tp) or (Any,)
+        inner = _field_converter(item)
+        if inner is not None:
+            template, helper = inner
+            item_fn = eval(f"lambda v, h=h: {template}", {"h": helper})  # noqa: S307
+            return "[h(i) for i in v]", item_fn
+    return None
+
+
+def _raw_structure_fn(cls: type[WireModel]) -> Callable[[Any], WireModel]:
+    hook = converter.get_structure_hook(cls)
+    return getattr(hook, "raw", lambda value: hook(value, cls))
+
+
+def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
+    attrs.resolve_types(cls)
+    fields = [f for f in attrs.fields(cls) if f.init and f.name != "extra"]
+    known = frozenset(wire_name(f) for f in fields)
+    namespace: dict[str, Any] = {"cls": cls, "known": known, "set_attr": object.__setattr__}
+    lines = [
+        "def structure_model(raw, _type=None):",
+        "    if raw.__class__ is not dict:",
+        "        return fallback(raw)",
+        "    get = raw.get",
+        "    obj = cls.__new__(cls)",
+        "    obj.__dict__.update({",
+    ]
+    for index, field in enumerate(fields):
+        key = wire_name(field)
+        conversion = _field_converter(field.type)
+        required = field.default is attrs.NOTHING
+        if required:
+            fetch = f"raw[{key!r}]"
+        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            namespace[f"factory{index}"] = field.default.factory
+            fetch = f"(get({key!r}) if {key!r} in raw else factory{index}())"
+        else:
+            namespace[f"default{index}"] = field.default
+            fetch = f"get({key!r}, default{index})"
+        if conversion is None:
+            lines.append(f"        {field.name!r}: {fetch},")
+        else:
+            template, helper = conversion
+            namespace[f"h{index}"] = helper
+            expr = template.replace("h", f"h{index}").replace("v", f"v{index}")
+            lines.append(f"        {field.name!r}: (None if (v{index} := {fetch}) is None else {expr}),")
+    lines += [
+        "        'extra': {} if known.issuperset(raw)"
+        " else {k: v for k, v in raw.items() if k not in known},",
+        "        '_raw': raw,",
+        "    })",
+        "    return obj",
+    ]
+
+    def fallback(raw: Any) -> WireModel:
+        if isinstance(raw, cls):
+            return raw
+        if isinstance(raw, dict):
+            return structure_model(dict(raw))  # type: ignore[no-any-return]
+        raise TypeError(f"{cls.__name__} needs a JSON object, got {type(raw).__name__}")
+
+    namespace["fallback"] = fallback
+    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from attrs fields only
+    structure_model = namespace["structure_model"]
+
+    def checked(raw: Any, _type: Any = None) -> WireModel:
+        try:
+            return structure_model(raw)  # type: ignore[no-any-return]
+        except KeyError as exc:
+            raise ValueError(f"{cls.__name__} is missing required field {exc.args[0]!r}") from None
+
+    checked.raw = structure_model  # type: ignore[attr-defined]
+    return checked
+
+
+def _make_unstructure(cls: type[WireModel]) -> Callable[[WireModel], dict[str, Any]]:
+    attrs.resolve_types(cls)
+    fields = [f for f in attrs.fields(cls) if f.init and f.name != "extra"]
+    renames = {f.name: override(rename=wire_name(f)) for f in fields}
+    base = make_dict_unstructure_fn(cls, converter, extra=override(omit=True), **renames)  # type: ignore[arg-type]
+
+    def unstructure_model(obj: WireModel) -> dict[str, Any]:
+        raw = obj._raw
+        if raw is not None:
+            return raw
+        out = {k: v for k, v in base(obj).items() if v is not None}
+        if obj.extra:
+            out.update(obj.extra)
+        return out
+
+    return unstructure_model
+
+
+converter.register_structure_hook_factory(_is_model, _make_structure)
+converter.register_unstructure_hook_factory(_is_model, _make_unstructure)
+
+
+def structure(raw: Any, cls: type[T]) -> T:
+    """Build a model (or a list of them) from decoded JSON."""
+    return converter.structure(raw, cls)
+
+
+def unstructure(value: Any) -> Any:
+    """Wire form of a model, list, dict or scalar; shares structure with the model's source dict."""
+    return converter.unstructure(value)
+
+
+def _copy_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _copy_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy_json(v) for v in value]
+    return value
+
+
+def to_dict(model: Any) -> dict[str, Any]:
+    """The wire-format dict of a model: ``to_dict(structure(raw, cls)) == raw``, always.
+
+    A model built from the API gives back exactly what the API sent (unknown fields, unknown enum
+    values and the original date strings included); a model built or changed in code gives its
+    fields under their wire names. The result is a fresh copy: changing it leaves the model alone.
+    """
+    if not isinstance(model, WireModel):
+        raise TypeError(f"to_dict() takes a ghl_conversations model, not {type(model).__name__}")
+    result: dict[str, Any] = _copy_json(converter.unstructure(model))
+    return result

@@ -1,0 +1,241 @@
+"""The exception tree, and the one function that turns an HTTP error response into it.
+
+```
+GHLError
+├── APIConnectionError          the request failed before a response arrived
+│   └── APITimeoutError         ... because a timeout ran out
+├── APIStatusError              the server answered with a 4xx/5xx status
+│   ├── BadRequestError             400
+│   ├── AuthenticationError         401
+│   ├── PermissionDeniedError       403
+│   ├── NotFoundError               404
+│   ├── PayloadTooLargeError        413
+│   ├── UnsupportedMediaTypeError   415
+│   ├── UnprocessableEntityError    422
+│   ├── RateLimitError              429 (and a spent daily budget)
+│   └── ServerError                 5xx
+├── CursorExpiredError          an export cursor died and could not be recovered
+└── InvalidSignatureError       a webhook signature did not verify (see ``webhooks``)
+```
+
+Errors carry the response's status, message, body, headers and trace id, never the request's
+``Authorization`` header: nothing here can leak a token.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any
+
+import orjson
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "CursorExpiredError",
+    "GHLError",
+    "InvalidSignatureError",
+    "NotFoundError",
+    "PayloadTooLargeError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ServerError",
+    "UnprocessableEntityError",
+    "UnsupportedMediaTypeError",
+    "error_from_response",
+]
+
+
+class GHLError(Exception):
+    """Base class of every error this SDK raises on purpose."""
+
+
+class APIConnectionError(GHLError):
+    """No response arrived: DNS, refused or reset connection, TLS, or a timeout.
+
+    ``request_sent`` tells whether the request may have reached the server. It is ``False`` only
+    when the connection was never established, which is what makes a retry of a POST safe.
+    """
+
+    def __init__(self, message: str, *, request_sent: bool = True) -> None:
+        super().__init__(message)
+        self.message = message
+        self.request_sent = request_sent
+
+
+class APITimeoutError(APIConnectionError):
+    """A connect or total timeout ran out before the response was complete."""
+
+
+class APIStatusError(GHLError):
+    """The server answered with an error status.
+
+    ``message`` is the server's message (a 422's list of field messages joined by ``"; "``),
+    ``messages`` the list form, ``body`` the decoded JSON body (or the text for a non-JSON body).
+    """
+
+    status: int
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        messages: list[str] | None = None,
+        trace_id: str | None = None,
+    ) -> None:
+        super().__init__(f"{status}: {message}" if message else str(status))
+        self.status = status
+        self.message = message
+        self.messages = messages if messages is not None else ([message] if message else [])
+        self.body = body
+        self.headers: Mapping[str, str] = dict(headers or {})
+        self.trace_id = trace_id
+
+
+class BadRequestError(APIStatusError):
+    """400: the server rejected the request's parameters."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: the token is missing, expired, invalid, lacks the scope, or the Version header is wrong."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token has no access to this location (or a custom provider is not ready yet)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: no such conversation, message, email or subtype."""
+
+
+class PayloadTooLargeError(APIStatusError):
+    """413: an uploaded file is over the size limit."""
+
+
+class UnsupportedMediaTypeError(APIStatusError):
+    """415: an uploaded file has a type the API does not accept."""
+
+
+class UnprocessableEntityError(APIStatusError):
+    """422: validation failed; ``messages`` lists the server's field messages."""
+
+
+class RateLimitError(APIStatusError):
+    """429, or the daily budget is spent. ``retry_after`` is seconds to wait, when known."""
+
+    def __init__(
+        self, message: str, *, retry_after: float | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+    @property
+    def resets_at(self) -> _dt.datetime | None:
+        """When the budget is expected back (only meaningful right after the error)."""
+        if self.retry_after is None:
+            return None
+        return _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=self.retry_after)
+
+
+class ServerError(APIStatusError):
+    """5xx: the server failed. Idempotent calls are retried before this is raised."""
+
+
+class CursorExpiredError(GHLError):
+    """An export cursor expired or was rejected and the iterator could not recover from it."""
+
+
+class InvalidSignatureError(GHLError):
+    """A webhook's signature is missing, malformed, wrong, stale or replayed."""
+
+
+_STATUS_ERRORS: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    413: PayloadTooLargeError,
+    415: UnsupportedMediaTypeError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def _decode_body(content: bytes) -> Any:
+    try:
+        return orjson.loads(content)
+    except orjson.JSONDecodeError:
+        return content.decode("utf-8", errors="replace")
+
+
+def _messages_of(body: Any, status: int) -> list[str]:
+    """Both error shapes: NestJS ``{statusCode, message, error}`` and upload ``{status, message}``."""
+    if isinstance(body, dict):
+        raw = body.get("message", body.get("error"))
+        if isinstance(raw, list):
+            return [str(item) for item in raw]
+        if raw is not None:
+            return [str(raw)]
+        return []
+    if isinstance(body, str) and body.strip():
+        text = " ".join(body.split())
+        if "<" in text:
+            return [f"HTTP {status} (non-JSON body of {len(body)} characters)"]
+        return [text[:300]]
+    return []
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds from a ``Retry-After`` value: delta seconds or an HTTP date."""
+    if value is None:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=_dt.timezone.utc)
+    current = now if now is not None else _dt.datetime.now(_dt.timezone.utc).timestamp()
+    return max(0.0, when.timestamp() - current)
+
+
+def error_from_response(
+    status: int, headers: Mapping[str, str], content: bytes
+) -> APIStatusError:
+    """Map a status and a raw body, JSON or not, to the right ``APIStatusError`` subclass."""
+    body = _decode_body(content)
+    messages = _messages_of(body, status)
+    message = "; ".join(messages)
+    trace_id = body.get("traceId") if isinstance(body, dict) else None
+    trace_id = trace_id or headers.get("x-trace-id") or headers.get("traceid")
+    kwargs: dict[str, Any] = {
+        "status": status,
+        "body": body,
+        "headers": headers,
+        "messages": messages,
+        "trace_id": str(trace_id) if trace_id else None,
+    }
+    if status == 429:
+        return RateLimitError(
+            message or "rate limit exceeded",
+            retry_after=parse_retry_after(headers.get("retry-after")),
+            **kwargs,
+        )
+    cls = _STATUS_ERRORS.get(status)
+    if cls is None:
+        cls = ServerError if status >= 500 else APIStatusError
+    return cls(message, **kwargs)

@@ -1,0 +1,425 @@
+"""The export iterator: every message of a location exactly once, however slow the consumer.
+
+HighLevel's export cursor dies 2 minutes after the last request made with it. The iterator keeps
+a *checkpoint*: the filters, and per date window the sort value of the last message handed to the
+consumer plus the ids already handed over at that value. When the cursor is stale (known from the
+clock) or rejected (a 4xx naming the cursor), it opens a new cursor narrowed to what is left of the
+window and skips what it already yielded, including messages that share the boundary timestamp.
+Window bounds are widened by 1 ms on the wire and enforced here, so the result is the same whether
+the server treats ``startDate``/``endDate`` as inclusive or exclusive.
+
+With ``concurrency=N`` the date range is split into windows read by N concurrent cursors (all under
+the location's rate limiter); the checkpoint then covers every window.
+
+Ordering: sequential export yields in the requested sort order. Parallel export yields each
+window's messages in sort order, but windows interleave: no global order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import logging
+import math
+from collections.abc import AsyncGenerator, Awaitable, Callable
+from typing import Any
+
+import anyio
+import attrs
+import orjson
+from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+
+from ._clock import Clock
+from ._dates import parse_wire_datetime
+from ._errors import APIStatusError, CursorExpiredError
+from ._models import ExportPage, Message
+from ._pagination import Page, PagedIterator
+
+__all__ = ["CURSOR_TTL", "ExportFilters", "MessageExport"]
+
+logger = logging.getLogger("ghl_conversations")
+
+#: Seconds an export cursor lives after the last request made with it (HighLevel documents 2 min).
+CURSOR_TTL = 120.0
+_ONE_MS = _dt.timedelta(milliseconds=1)
+CHECKPOINT_VERSION = 1
+
+
+@attrs.frozen
+class ExportFilters:
+    location_id: str
+    channel: str | None = None
+    conversation_id: str | None = None
+    contact_id: str | None = None
+    start_date: _dt.datetime | None = None
+    end_date: _dt.datetime | None = None
+    sort_by: str = "createdAt"
+    sort_order: str = "desc"
+    limit: int = 100
+
+    def to_json(self) -> dict[str, Any]:
+        data = attrs.asdict(self)
+        for key in ("start_date", "end_date"):
+            if data[key] is not None:
+                data[key] = data[key].isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ExportFilters:
+        values = dict(data)
+        for key in ("start_date", "end_date"):
+            if values.get(key) is not None:
+                values[key] = parse_wire_datetime(values[key])
+        return cls(**values)
+
+    @property
+    def descending(self) -> bool:
+        return self.sort_order == "desc"
+
+
+@attrs.define
+class Position:
+    """Where a reader stands in its window: the last sort value and the ids seen at that value."""
+
+    value: _dt.datetime | None = None
+    ids: set[str] = attrs.field(factory=set)
+
+    def advance(self, value: _dt.datetime | None, message_id: str) -> None:
+        if value is None:
+            return
+        if value == self.value:
+            self.ids.add(message_id)
+        else:
+            self.value = value
+            self.ids = {message_id}
+
+    def already_passed(self, value: _dt.datetime | None, message_id: str, descending: bool) -> bool:
+        if self.value is None or value is None:
+            return False
+        if value == self.value:
+            return message_id in self.ids
+        return value > self.value if descending else value < self.value
+
+
+@attrs.define
+class Window:
+    """A half-open date range [start, end) (None: unbounded) and the consumer's position in it."""
+
+    start: _dt.datetime | None
+    end: _dt.datetime | None
+    position: Position = attrs.field(factory=Position)
+    done: bool = False
+    yielded: int = 0
+
+    def contains(self, value: _dt.datetime | None) -> bool:
+        if value is None:
+            return True
+        if self.start is not None and value < self.start:
+            return False
+        return not (self.end is not None and value >= self.end)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "last_value": self.position.value.isoformat() if self.position.value else None,
+            "ids_at_last_value": sorted(self.position.ids),
+            "done": self.done,
+            "yielded": self.yielded,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Window:
+        def date(key: str) -> _dt.datetime | None:
+            value = data.get(key)
+            return parse_wire_datetime(value) if value else None
+
+        return cls(
+            start=date("start"),
+            end=date("end"),
+            position=Position(date("last_value"), set(data.get("ids_at_last_value") or ())),
+            done=bool(data.get("done")),
+            yielded=int(data.get("yielded") or 0),
+        )
+
+
+FetchExportPage = Callable[..., Awaitable[ExportPage]]
+
+
+def _is_cursor_rejection(error: APIStatusError) -> bool:
+    return 400 <= error.status < 500 and "cursor" in error.message.lower()
+
+
+class MessageExport(PagedIterator[Message]):
+    """``messages.export(...)``: iterate messages; ``.checkpoint`` to save; ``resume=`` to go on."""
+
+    def __init__(
+        self,
+        fetch: FetchExportPage,
+        filters: ExportFilters,
+        *,
+        clock: Clock,
+        max_items: int | None = None,
+        concurrency: int = 1,
+        resume: dict[str, Any] | str | bytes | None = None,
+        cursor_ttl: float = CURSOR_TTL,
+        windows_per_worker: int = 4,
+    ) -> None:
+        super().__init__(max_items=max_items)
+        if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
+            raise ValueError(f"concurrency must be a positive integer, got {concurrency!r}")
+        self._fetch = fetch
+        self.filters = filters
+        self._clock = clock
+        self.concurrency = concurrency
+        self._cursor_ttl = cursor_ttl
+        self._stale_after = cursor_ttl * 0.9
+        self._windows_per_worker = windows_per_worker
+        self.recoveries = 0
+        self.requests = 0
+        self._windows: list[Window] | None = None
+        if resume is not None:
+            self._load_checkpoint(resume)
+
+    # -- checkpoint ------------------------------------------------------------------------
+
+    def _load_checkpoint(self, resume: dict[str, Any] | str | bytes) -> None:
+        data = orjson.loads(resume) if isinstance(resume, (str, bytes)) else resume
+        if not isinstance(data, dict) or data.get("kind") != "export":
+            raise ValueError("resume= takes the value of an export's .checkpoint")
+        if data.get("version") != CHECKPOINT_VERSION:
+            raise ValueError(f"unsupported checkpoint version {data.get('version')!r}")
+        saved = ExportFilters.from_json(data["filters"])
+        if attrs.evolve(saved, limit=self.filters.limit) != self.filters:
+            raise ValueError(
+                "resume= checkpoint was made with other filters: "
+                f"{saved.to_json()} != {self.filters.to_json()}"
+            )
+        self._windows = [Window.from_json(w) for w in data["windows"]]
+        self.total = data.get("total")
+        self.yielded = 0
+
+    @property
+    def checkpoint(self) -> dict[str, Any]:
+        """A JSON-serialisable value: pass it as ``resume=`` (in any process) to continue after the
+        last message this iterator yielded."""
+        windows = self._windows if self._windows is not None else [Window(
+            self.filters.start_date, _exclusive_end(self.filters.end_date)
+        )]
+        return {
+            "kind": "export",
+            "version": CHECKPOINT_VERSION,
+            "filters": self.filters.to_json(),
+            "windows": [w.to_json() for w in windows],
+            "total": self.total,
+            "yielded": sum(w.yielded for w in windows),
+        }
+
+    @property
+    def done(self) -> bool:
+        return self._windows is not None and all(w.done for w in self._windows)
+
+    # -- one window ------------------------------------------------------------------------
+
+    def _sort_value(self, message: Message) -> _dt.datetime | None:
+        if self.filters.sort_by == "updatedAt":
+            return message.date_updated or message.date_added
+        return message.date_added
+
+    def _query_range(
+        self, window: Window, position: Position
+    ) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+        """The wire date filter for a (re)started cursor: what is left of the window, 1 ms wider."""
+        start = window.start - _ONE_MS if window.start else None
+        end = window.end + _ONE_MS if window.end else None
+        if position.value is not None and self.filters.sort_by == "createdAt":
+            if self.filters.descending:
+                end = position.value + _ONE_MS
+            else:
+                start = position.value - _ONE_MS
+        return start, end
+
+    async def _read_window(
+        self, window: Window, position: Position
+    ) -> AsyncGenerator[tuple[ExportPage, list[Message]], None]:
+        """Pages of one window, each with the messages not yet yielded; recovers dead cursors."""
+        descending = self.filters.descending
+        cursor: str | None = None
+        last_request = 0.0
+        failures_in_a_row = 0
+        while True:
+            if cursor is not None and self._clock.monotonic() - last_request >= self._stale_after:
+                logger.info(
+                    "export cursor idle for %.0fs (lives %.0fs): reopening from the checkpoint",
+                    self._clock.monotonic() - last_request,
+                    self._cursor_ttl,
+                )
+                self.recoveries += 1
+                cursor = None
+            start, end = self._query_range(window, position)
+            try:
+                self.requests += 1
+                page = await self._fetch(cursor=cursor, start_date=start, end_date=end)
+            except APIStatusError as exc:
+                if cursor is None or not _is_cursor_rejection(exc):
+                    raise
+                failures_in_a_row += 1
+                if failures_in_a_row > 3:
+                    raise CursorExpiredError(
+                        f"the export cursor was rejected {failures_in_a_row} times in a row: "
+                        f"{exc.message}"
+                    ) from exc
+                logger.warning("export cursor rejected (%s): reopening from the checkpoint", exc)
+                self.recoveries += 1
+                cursor = None
+                continue
+            last_request = self._clock.monotonic()
+            failures_in_a_row = 0
+            if self.total is None:
+                self.total = page.total
+            fresh: list[Message] = []
+            for message in page.messages:
+                value = self._sort_value(message)
+                if not window.contains(value) or position.already_passed(
+                    value, message.id, descending
+                ):
+                    continue
+                position.advance(value, message.id)
+                fresh.append(message)
+            yield page, fresh
+            cursor = page.next_cursor
+            if not cursor or not page.messages:
+                return
+
+    def _delivered(self, page: Page[Message], items: list[Message]) -> None:
+        assert self._windows is not None and page.window is not None
+        window = self._windows[page.window]
+        for message in items:
+            window.position.advance(self._sort_value(message), message.id)
+        window.yielded += len(items)
+
+    # -- sequential ------------------------------------------------------------------------
+
+    async def _page_stream(self) -> AsyncGenerator[Page[Message], None]:
+        if self._windows is None:
+            if self.concurrency > 1:
+                self._windows = await self._plan_windows()
+            else:
+                self._windows = [
+                    Window(self.filters.start_date, _exclusive_end(self.filters.end_date))
+                ]
+        if self.concurrency > 1 and sum(not w.done for w in self._windows) > 1:
+            async for page in self._parallel_pages():
+                yield page
+            return
+        for index, window in enumerate(self._windows):
+            if window.done:
+                continue
+            # The reader's own position: a copy, so the checkpoint moves only as items reach the
+            # caller (``_delivered``), never ahead of them.
+            reader_position = Position(window.position.value, set(window.position.ids))
+            pages = self._read_window(window, reader_position)
+            try:
+                async for export_page, fresh in pages:
+                    if fresh:
+                        yield Page(fresh, export_page.next_cursor, self.total, index)
+            finally:
+                await pages.aclose()
+            window.done = True
+
+    # -- parallel --------------------------------------------------------------------------
+
+    async def _probe_edge(self, order: str) -> _dt.datetime | None:
+        """The oldest or newest message date matching the filters (one small request)."""
+        page = await self._fetch(
+            cursor=None,
+            start_date=self.filters.start_date,
+            end_date=self.filters.end_date,
+            sort_order=order,
+            sort_by="createdAt",
+            limit=10,
+        )
+        self.requests += 1
+        if self.total is None:
+            self.total = page.total
+        dates = [m.date_added for m in page.messages if m.date_added is not None]
+        if not dates:
+            return None
+        return min(dates) if order == "asc" else max(dates)
+
+    async def _plan_windows(self) -> list[Window]:
+        """Split the range into ``concurrency * windows_per_worker`` equal time windows."""
+        first = self.filters.start_date or await self._probe_edge("asc")
+        last = self.filters.end_date or await self._probe_edge("desc")
+        count = self.concurrency * self._windows_per_worker
+        if first is None or last is None or last <= first or self.filters.sort_by != "createdAt":
+            return [Window(self.filters.start_date, _exclusive_end(self.filters.end_date))]
+        span = (last - first) / count
+        edges = [first + span * i for i in range(count)] + [last + _ONE_MS]
+        edges = [e.replace(microsecond=(e.microsecond // 1000) * 1000) for e in edges]
+        windows = [Window(edges[i], edges[i + 1]) for i in range(count) if edges[i] < edges[i + 1]]
+        # Unbounded outer edges: nothing outside the probed range is ever excluded.
+        windows[0].start = self.filters.start_date
+        windows[-1].end = _exclusive_end(self.filters.end_date)
+        if self.filters.descending:
+            windows.reverse()
+        return windows
+
+    async def _parallel_pages(self) -> AsyncGenerator[Page[Message], None]:
+        assert self._windows is not None
+        send, receive = anyio.create_memory_object_stream[tuple[int, list[Message] | None, Any]](
+            self.concurrency
+        )
+        runner = asyncio.get_running_loop().create_task(self._run_workers(send))
+        try:
+            async with receive:
+                async for index, messages, cursor in receive:
+                    window = self._windows[index]
+                    if messages is None:
+                        window.done = True
+                        continue
+                    yield Page(messages, cursor, self.total, index)
+            await runner  # re-raises a worker's error
+        finally:
+            if not runner.done():
+                runner.cancel()
+                try:
+                    await runner
+                except (asyncio.CancelledError, Exception):
+                    pass
+
+    async def _run_workers(
+        self, send: MemoryObjectSendStream[tuple[int, list[Message] | None, Any]]
+    ) -> None:
+        """Runs in its own task (so an abandoned iterator can cancel it from anywhere)."""
+        assert self._windows is not None
+        todo = [i for i, w in enumerate(self._windows) if not w.done]
+        todo.reverse()
+
+        async def worker() -> None:
+            assert self._windows is not None
+            while todo:
+                index = todo.pop()
+                window = self._windows[index]
+                position = Position(window.position.value, set(window.position.ids))
+                pages = self._read_window(window, position)
+                try:
+                    async for export_page, fresh in pages:
+                        if fresh:
+                            await send.send((index, fresh, export_page.next_cursor))
+                finally:
+                    await pages.aclose()
+                await send.send((index, None, None))
+
+        async with send, anyio.create_task_group() as group:
+            for _ in range(min(self.concurrency, len(todo))):
+                group.start_soon(worker)
+
+
+def _exclusive_end(end: _dt.datetime | None) -> _dt.datetime | None:
+    """A caller's ``end_date`` is inclusive; windows are half-open."""
+    return end + _ONE_MS if end is not None else None
+
+
+def estimate_pages(total: int | None, limit: int) -> int | None:
+    return None if total is None else math.ceil(total / max(1, limit))
