@@ -1,0 +1,272 @@
+"""A seeded, lazily generated dataset for the fake server: millions of messages in a few bytes.
+
+Message ``i`` of a location is computed from ``(seed, i)`` when asked for, never stored, so a fake
+with 1,000,000 messages starts instantly and uses no memory for them. Dates rise with ``i`` (pairs
+of messages share a timestamp, on purpose: exports must handle ties), message ``i`` belongs to
+conversation ``i % conversations``, and channel, direction, status and body vary by a hash of ``i``.
+Messages created through the API (send, inbound...) live in a small list beside the generated ones.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+import hashlib
+from collections.abc import Iterator
+from typing import Any
+
+import attrs
+
+__all__ = ["CHANNEL_TYPES", "Dataset", "format_ms"]
+
+_WORDS = (
+    "hello thanks appointment tomorrow confirm price quote invoice please call back booked "
+    "great order shipped question available friday monday review follow up reschedule"
+).split()
+
+#: (messageType, numeric type, export channel) by share of the generated traffic.
+_KINDS: list[tuple[str, int, str | None, int]] = [
+    ("TYPE_SMS", 2, "SMS", 40),
+    ("TYPE_EMAIL", 3, "Email", 18),
+    ("TYPE_CALL", 1, "Call", 14),
+    ("TYPE_WHATSAPP", 19, "WhatsApp", 10),
+    ("TYPE_INSTAGRAM", 18, "Instagram", 5),
+    ("TYPE_FACEBOOK", 11, "Facebook", 5),
+    ("TYPE_LIVE_CHAT", 29, None, 4),
+    ("TYPE_ACTIVITY_APPOINTMENT", 31, None, 2),
+    ("TYPE_CUSTOM_CALL", 34, "Call", 2),
+]
+_KIND_TABLE: list[int] = [k for k, (*_, weight) in enumerate(_KINDS) for _ in range(weight)]
+#: A message type HighLevel may add one day: the SDK must keep it, not crash on it.
+FUTURE_KIND = ("TYPE_HOLOGRAM", 97, None)
+
+CHANNEL_TYPES: dict[str, frozenset[str]] = {}
+for _message_type, _number, _channel, _weight in _KINDS:
+    if _channel:
+        CHANNEL_TYPES[_channel] = CHANNEL_TYPES.get(_channel, frozenset()) | {_message_type}
+
+_STATUSES = ("delivered", "read", "delivered", "sent", "failed", "pending")
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+
+
+def format_ms(ms: int) -> str:
+    """Epoch milliseconds as HighLevel writes dates: ``2024-05-01T12:30:00.000Z``."""
+    moment = _EPOCH + _dt.timedelta(milliseconds=ms)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+def _mix(value: int) -> int:
+    """splitmix64: a cheap, well-spread hash of an integer."""
+    value = (value + 0x9E3779B97F4A7C15) & 0xFFFFFFFFFFFFFFFF
+    value = ((value ^ (value >> 30)) * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    value = ((value ^ (value >> 27)) * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    return value ^ (value >> 31)
+
+
+@attrs.define
+class Dataset:
+    """The messages and conversations of one location."""
+
+    location_id: str
+    seed: int
+    count: int
+    conversations: int
+    start_ms: int
+    step_ms: int = 30_000
+    future_values: bool = True
+    tag: str = ""
+    added: list[dict[str, Any]] = attrs.field(factory=list)
+    added_keys: list[tuple[int, int]] = attrs.field(factory=list)
+    overrides: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    extra_conversations: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    conversation_state: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    deleted_conversations: set[str] = attrs.field(factory=set)
+
+    def __attrs_post_init__(self) -> None:
+        digest = hashlib.sha1(f"{self.seed}:{self.location_id}".encode()).hexdigest()
+        self.tag = digest[:7]
+        self.conversations = max(1, self.conversations)
+
+    # -- ids -------------------------------------------------------------------------------
+
+    def message_id(self, index: int) -> str:
+        return f"{self.tag}m{index:012d}"
+
+    def conversation_id(self, conv: int) -> str:
+        return f"{self.tag}c{conv:012d}"
+
+    def contact_id(self, conv: int) -> str:
+        return f"{self.tag}k{conv:012d}"
+
+    def email_id(self, index: int) -> str:
+        return f"{self.tag}e{index:012d}"
+
+    def _decode(self, value: str, letter: str) -> int | None:
+        if len(value) != 20 or not value.startswith(self.tag + letter):
+            return None
+        digits = value[8:]
+        return int(digits) if digits.isdigit() else None
+
+    def message_index(self, message_id: str) -> int | None:
+        index = self._decode(message_id, "m")
+        return index if index is not None and index < self.count else None
+
+    def conversation_index(self, conversation_id: str) -> int | None:
+        conv = self._decode(conversation_id, "c")
+        return conv if conv is not None and conv < self.conversations else None
+
+    def contact_index(self, contact_id: str) -> int | None:
+        conv = self._decode(contact_id, "k")
+        return conv if conv is not None and conv < self.conversations else None
+
+    def email_index(self, email_id: str) -> int | None:
+        index = self._decode(email_id, "e")
+        return index if index is not None and index < self.count else None
+
+    # -- generated messages ----------------------------------------------------------------
+
+    def date_ms(self, index: int) -> int:
+        return self.start_ms + (index // 2) * self.step_ms
+
+    @property
+    def end_ms(self) -> int:
+        return self.date_ms(max(0, self.count - 1))
+
+    def kind(self, index: int) -> tuple[str, int, str | None]:
+        h = _mix(self.seed * 1_000_003 + index)
+        if self.future_values and h % 97 == 0:
+            return FUTURE_KIND
+        message_type, number, channel, _ = _KINDS[_KIND_TABLE[(h >> 8) % len(_KIND_TABLE)]]
+        return message_type, number, channel
+
+    def generate(self, index: int) -> dict[str, Any]:
+        h = _mix(self.seed * 1_000_003 + index)
+        message_type, number, _channel = self.kind(index)
+        conv = index % self.conversations
+        ms = self.date_ms(index)
+        words = " ".join(_WORDS[(h >> (4 * k)) % len(_WORDS)] for k in range(3 + h % 9))
+        message: dict[str, Any] = {
+            "id": self.message_id(index),
+            "type": number,
+            "messageType": message_type,
+            "locationId": self.location_id,
+            "contactId": self.contact_id(conv),
+            "conversationId": self.conversation_id(conv),
+            "dateAdded": format_ms(ms),
+            "dateUpdated": format_ms(ms + 5_000),
+            "body": words.capitalize(),
+            "direction": "inbound" if h & 1 else "outbound",
+            "status": _STATUSES[(h >> 3) % len(_STATUSES)],
+            "contentType": "text/plain",
+            "source": "app" if h & 2 else "api",
+        }
+        if message_type in ("TYPE_CALL", "TYPE_CUSTOM_CALL"):
+            duration = (h >> 12) % 900
+            message["meta"] = {
+                "callDuration": duration,
+                "callStatus": "completed",
+                "call": {"duration": duration, "status": "completed"},
+            }
+            message["body"] = ""
+        elif message_type == "TYPE_EMAIL":
+            message["meta"] = {"email": {"messageIds": [self.email_id(index)]}}
+            message["contentType"] = "text/html"
+        elif message_type == "TYPE_INSTAGRAM":
+            message["meta"] = {"ig": {"mid": f"ig{h % 1_000_000}"}}
+        if h % 5 == 0:
+            message["attachments"] = [f"https://files.example.test/{self.tag}/{index}.png"]
+        if h % 11 == 0:
+            message["altId"] = f"alt-{index}"
+        if message_type == FUTURE_KIND[0]:
+            message["hologramDepth"] = h % 7
+            message["status"] = "teleported"
+        override = self.overrides.get(message["id"])
+        if override:
+            message.update(override)
+        return message
+
+    def email(self, index: int) -> dict[str, Any]:
+        message = self.generate(index)
+        return {
+            "id": self.email_id(index),
+            "threadId": f"{self.tag}t{index:012d}",
+            "locationId": self.location_id,
+            "contactId": message["contactId"],
+            "conversationId": message["conversationId"],
+            "dateAdded": message["dateAdded"],
+            "subject": "Re: " + message["body"][:30],
+            "body": f"<p>{message['body']}</p>",
+            "direction": message["direction"],
+            "status": "delivered",
+            "contentType": "text/html",
+            "provider": "Leadconnector Gmail",
+            "from": f"agent@{self.tag}.example.test",
+            "to": [f"contact{index % self.conversations}@example.test"],
+            "source": "app",
+        }
+
+    # -- ordering and filtering ----------------------------------------------------------
+
+    def first_index_at_or_after(self, ms: int) -> int:
+        """Smallest index whose date is >= ms (count if none)."""
+        if ms <= self.start_ms:
+            return 0
+        pairs = -(-(ms - self.start_ms) // self.step_ms)
+        return min(self.count, pairs * 2)
+
+    def last_index_at_or_before(self, ms: int) -> int:
+        """Largest index whose date is <= ms (-1 if none)."""
+        if ms < self.start_ms:
+            return -1
+        pairs = (ms - self.start_ms) // self.step_ms
+        return min(self.count - 1, pairs * 2 + 1)
+
+    def add(self, message: dict[str, Any], ms: int) -> None:
+        key = (ms, self.count + len(self.added))
+        position = bisect.bisect(self.added_keys, key)
+        self.added_keys.insert(position, key)
+        self.added.insert(position, message)
+
+    def find_added(self, message_id: str) -> dict[str, Any] | None:
+        for message in self.added:
+            if message["id"] == message_id:
+                return message
+        return None
+
+    def get_message(self, message_id: str) -> dict[str, Any] | None:
+        index = self.message_index(message_id)
+        if index is not None:
+            return self.generate(index)
+        return self.find_added(message_id)
+
+    def iter_keys(
+        self,
+        *,
+        descending: bool,
+        after: tuple[int, int] | None,
+        start_ms: int | None,
+        end_ms: int | None,
+        conversation: int | None,
+    ) -> Iterator[tuple[int, int]]:
+        """Generated-message keys ``(date_ms, index)`` in order, strictly after ``after``."""
+        low = 0 if start_ms is None else self.first_index_at_or_after(start_ms)
+        high = self.count - 1 if end_ms is None else self.last_index_at_or_before(end_ms)
+        if after is not None:
+            if descending:
+                high = min(high, after[1] - 1)
+            else:
+                low = max(low, after[1] + 1)
+        if low > high:
+            return
+        if conversation is None:
+            indices: range = range(high, low - 1, -1) if descending else range(low, high + 1)
+        else:
+            c = self.conversations
+            first = low + ((conversation - low) % c)
+            last = high - ((high - conversation) % c)
+            if first > high or last < low:
+                return
+            indices = range(last, first - 1, -c) if descending else range(first, last + 1, c)
+        date_ms = self.date_ms
+        for index in indices:
+            yield date_ms(index), index
