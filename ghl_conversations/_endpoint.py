@@ -8,6 +8,7 @@ are percent-encoded so an id can never escape its path segment.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime as _dt
 import enum
 import functools
@@ -236,22 +237,25 @@ def _query_value(value: Any, dates: DateStyle) -> str:
 
 
 def _literal_choices(annotation: Any) -> tuple[frozenset[Any], bool] | None:
-    """Allowed values of a ``Literal`` (or ``Literal | None``, or a list of one); (values, is_list)."""
+    """Allowed values of a ``Literal`` argument: (values, may be a sequence of them), or None.
+
+    Understands ``Literal[...]``, ``Literal[...] | None``, ``Sequence[Literal[...]]`` and unions
+    of those (``types=`` takes one type or a list).
+    """
     origin = typing.get_origin(annotation)
     if origin in (typing.Union, types.UnionType):
-        for arg in typing.get_args(annotation):
-            found = _literal_choices(arg)
-            if found is not None:
-                return found
-        return None
+        found = [f for f in map(_literal_choices, typing.get_args(annotation)) if f is not None]
+        if not found:
+            return None
+        return frozenset().union(*(f[0] for f in found)), any(f[1] for f in found)
     if origin is Literal:
         return frozenset(typing.get_args(annotation)), False
-    if origin in (list, typing.Sequence, tuple):
+    if origin in (list, tuple, collections.abc.Sequence):
         inner = typing.get_args(annotation)
         if inner:
-            found = _literal_choices(inner[0])
-            if found is not None:
-                return found[0], True
+            item = _literal_choices(inner[0])
+            if item is not None:
+                return item[0], True
     return None
 
 
