@@ -36,6 +36,7 @@ _ALLOWED_UPLOADS = {"jpg", "jpeg", "png", "mp4", "mpeg", "zip", "rar", "pdf", "d
 _NO_VERSION_PATHS = ("/conversations/messages/email/",)
 _EXPORT_CHANNELS = {"Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook"}
 _SEND_TYPES = {"SMS", "RCS", "Email", "WhatsApp", "IG", "FB", "Custom", "Live_Chat", "TIKTOK"}
+_FORM_KEY = web.RequestKey("form", dict)
 _HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
@@ -409,13 +410,14 @@ class FakeHighLevel:
 
     @web.middleware
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
-        body = await request.read()
+        # A multipart body is parsed by its handler (into ``form``) and cannot be read twice.
+        body = b"" if request.content_type.startswith("multipart/") else await request.read()
         status = 500
         form: dict[str, Any] | None = None
         try:
             response = await self._handle(request, handler)
             status = response.status
-            form = request.get("form")
+            form = request.get(_FORM_KEY)
             return response
         finally:
             self.request_count += 1
@@ -1176,7 +1178,7 @@ class FakeHighLevel:
                 )
             else:
                 fields.setdefault(part.name, []).append(await part.text())  # type: ignore[union-attr]
-        request["form"] = fields
+        request[_FORM_KEY] = fields
         for name in ("conversationId", "contactId", "locationId"):
             if not fields.get(name):
                 raise _Reject(400, f"{name} is required", "Bad Request")
