@@ -178,6 +178,7 @@ class MessageExport(PagedIterator[Message]):
         self.recoveries = 0
         self.requests = 0
         self._windows: list[Window] | None = None
+        self._runners: set[asyncio.Task[None]] = set()
         if resume is not None:
             self._load_checkpoint(resume)
 
@@ -309,8 +310,12 @@ class MessageExport(PagedIterator[Message]):
                     Window(self.filters.start_date, _exclusive_end(self.filters.end_date))
                 ]
         if self.concurrency > 1 and sum(not w.done for w in self._windows) > 1:
-            async for page in self._parallel_pages():
-                yield page
+            parallel = self._parallel_pages()
+            try:
+                async for page in parallel:
+                    yield page
+            finally:
+                await parallel.aclose()  # an enclosing aclose() does not reach nested generators
             return
         for index, window in enumerate(self._windows):
             if window.done:
@@ -371,6 +376,8 @@ class MessageExport(PagedIterator[Message]):
             self.concurrency
         )
         runner = asyncio.get_running_loop().create_task(self._run_workers(send))
+        self._runners.add(runner)
+        runner.add_done_callback(self._runners.discard)
         try:
             async with receive:
                 async for index, messages, cursor in receive:
@@ -381,12 +388,13 @@ class MessageExport(PagedIterator[Message]):
                     yield Page(messages, cursor, self.total, index)
             await runner  # re-raises a worker's error
         finally:
-            if not runner.done():
-                runner.cancel()
-                try:
-                    await runner
-                except (asyncio.CancelledError, Exception):
-                    pass
+            await _stop(runner)
+
+    async def aclose(self) -> None:
+        """Stop now, including the parallel readers (even if the loop that used them is gone)."""
+        await super().aclose()
+        for runner in list(self._runners):
+            await _stop(runner)
 
     async def _run_workers(
         self, send: MemoryObjectSendStream[tuple[int, list[Message] | None, Any]]
@@ -414,6 +422,19 @@ class MessageExport(PagedIterator[Message]):
         async with send, anyio.create_task_group() as group:
             for _ in range(min(self.concurrency, len(todo))):
                 group.start_soon(worker)
+
+
+async def _stop(task: asyncio.Task[None]) -> None:
+    if not task.done():
+        task.cancel()
+        try:
+            await task
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None and current.cancelling():
+                raise  # we are being cancelled ourselves: let it propagate
+        except Exception:
+            pass  # the export is being abandoned: a reader's late error no longer matters
 
 
 def _exclusive_end(end: _dt.datetime | None) -> _dt.datetime | None:

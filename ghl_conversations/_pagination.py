@@ -9,6 +9,7 @@ so a paused or abandoned iterator never holds a pooled connection.
 from __future__ import annotations
 
 import abc
+import weakref
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, TypeVar
 
@@ -45,8 +46,10 @@ class PagedIterator(Generic[T], abc.ABC):
         self.max_items = max_items
         self.total: int | None = None
         self.yielded = 0
-        self._items: AsyncGenerator[T, None] | None = None
-        self._pages: AsyncGenerator[Page[T], None] | None = None
+        # Weak references only: a strong one would form a cycle (the generator's frame refers to
+        # self), and an abandoned loop would then wait for the cyclic GC to close its generator.
+        self._live: weakref.WeakSet[AsyncGenerator[Any, None]] = weakref.WeakSet()
+        self._anext: AsyncGenerator[T, None] | None = None
 
     @abc.abstractmethod
     def _page_stream(self) -> AsyncGenerator[Page[T], None]:
@@ -94,23 +97,26 @@ class PagedIterator(Generic[T], abc.ABC):
 
     def pages(self) -> AsyncIterator[Page[T]]:
         """Iterate page by page instead of item by item."""
-        if self._pages is None:
-            self._pages = self._page_by_page()
-        return self._pages
+        generator = self._page_by_page()
+        self._live.add(generator)
+        return generator
 
     def __aiter__(self) -> AsyncIterator[T]:
-        if self._items is None:
-            self._items = self._item_stream()
-        return self._items
+        generator = self._item_stream()
+        self._live.add(generator)
+        return generator
 
     async def __anext__(self) -> T:
-        return await self.__aiter__().__anext__()
+        if self._anext is None:
+            self._anext = self._item_stream()
+            self._live.add(self._anext)
+        return await self._anext.__anext__()
 
     async def aclose(self) -> None:
         """Stop now: closes the underlying generators (and any background work)."""
-        for gen in (self._items, self._pages):
-            if gen is not None:
-                await gen.aclose()
+        for generator in list(self._live):
+            await generator.aclose()
+        self._anext = None
 
     async def __aenter__(self) -> PagedIterator[T]:
         return self

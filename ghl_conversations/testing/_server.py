@@ -412,6 +412,7 @@ class FakeHighLevel:
     async def _middleware(self, request: web.Request, handler: Any) -> web.StreamResponse:
         # A multipart body is parsed by its handler (into ``form``) and cannot be read twice.
         body = b"" if request.content_type.startswith("multipart/") else await request.read()
+        self.request_count += 1
         status = 500
         form: dict[str, Any] | None = None
         try:
@@ -420,7 +421,6 @@ class FakeHighLevel:
             form = request.get(_FORM_KEY)
             return response
         finally:
-            self.request_count += 1
             if self.record_requests:
                 self.requests.append(
                     RecordedRequest(
