@@ -176,7 +176,7 @@ async def test_async_with_closes_a_parallel_export_at_once(
             break
     # Closed on exit: the readers are gone at once, not when the garbage collector gets to them.
     left = sdk_tasks() - before
-    assert not [t for t in left if "_run_workers" in repr(t) and not t.done()]
+    assert not [t for t in left if "_run_workers" in getattr(t.get_coro(), "__qualname__", "")]
     assert not [t for t in left if "worker" in t.get_name()]
     assert await settle(before) == set()
 
