@@ -1,4 +1,4 @@
-"""Tokens: a static one, an OAuth refresher with rotating refresh tokens, and agency->location exchange.
+"""Tokens: static, OAuth with rotating refresh tokens, and agency->location exchange.
 
 A client asks its ``TokenProvider`` for the token of the location a call is for, so one client can
 serve many locations. OAuth refresh tokens rotate (each use returns a new one and kills the old
@@ -16,7 +16,7 @@ import anyio
 import attrs
 import orjson
 
-from ._clock import Clock, SystemClock
+from ._clock import Clock
 from ._errors import AuthenticationError, GHLError, error_from_response
 from ._transport import Request, Timeout, Transport
 
@@ -226,7 +226,9 @@ class OAuthRefresher(_OAuthBase):
     def _key(self, location_id: str | None) -> str:
         key = location_id or self.default_location
         if not key:
-            raise ValueError("this call names no location and the refresher has no default_location")
+            raise ValueError(
+                "this call names no location and the refresher has no default_location"
+            )
         return key
 
     def bucket_key(self, location_id: str | None) -> Hashable:
@@ -311,7 +313,9 @@ class LocationTokenExchange(_OAuthBase):
 
     async def get_token(self, location_id: str | None) -> str:
         if not location_id:
-            raise ValueError("a location token needs the call's location: use client.for_location()")
+            raise ValueError(
+                "a location token needs the call's location: use client.for_location()"
+            )
         clock = self._require_context().clock
         cached = self._cache.get(location_id)
         if cached and cached.expires_at - self.refresh_margin > clock.time():

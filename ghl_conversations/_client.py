@@ -129,12 +129,10 @@ class Client:
         """A view whose calls use ``location_id``'s token and rate-limit budget."""
         if not isinstance(location_id, str) or not location_id.strip():
             raise ValueError(f"location_id must be a non-empty string, got {location_id!r}")
-        return self._view(
-            ResourceContext(self._context.core, self._context.options, location_id)
-        )
+        return self._view(ResourceContext(self._context.core, self._context.options, location_id))
 
     def with_options(
-        self, *, timeout: float | Timeout | None | Any = ..., max_retries: int | None = None
+        self, *, timeout: float | Timeout | Any | None = ..., max_retries: int | None = None
     ) -> Client:
         """A view with another timeout and/or retry budget, e.g. for one latency-critical call."""
         options = self._context.options

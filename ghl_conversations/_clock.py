@@ -10,6 +10,7 @@ import time
 from typing import Protocol
 
 import anyio
+import anyio.lowlevel
 
 __all__ = ["Clock", "ManualClock", "SystemClock"]
 
@@ -70,7 +71,7 @@ class ManualClock:
         seconds = max(0.0, seconds)
         self.slept.append(seconds)
         self._now += seconds
-        await anyio.sleep(0)
+        await anyio.lowlevel.checkpoint()
 
     def __repr__(self) -> str:
         return f"ManualClock(now={self._now:.3f})"

@@ -4,7 +4,7 @@ Why generated hooks: an export structures millions of messages, and a frozen att
 plus generic per-field dispatch costs several microseconds a message. Each model therefore gets a
 structure function compiled once from its attrs fields: one ``dict.get`` per field, conversions
 only where a field needs one (dates, enums, nested models), the instance ``__dict__`` filled in one
-step. Scalars pass through untouched: coercing ``"12"`` to ``12`` would be neither cheap nor lossless.
+step. Scalars pass through untouched: coercing ``"12"`` to ``12`` is neither cheap nor lossless.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _field_converter(tp: Any) -> tuple[str, Any] | None:
         inner = _field_converter(item)
         if inner is not None:
             template, helper = inner
-            item_fn = eval(f"lambda v, h=h: {template}", {"h": helper})  # noqa: S307
+            item_fn = eval(f"lambda v, h=h: {template}", {"h": helper})
             return "[h(i) for i in v]", item_fn
     return None
 
@@ -137,7 +137,9 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
             template, helper = conversion
             namespace[f"h{index}"] = helper
             expr = template.replace("h", f"h{index}").replace("v", f"v{index}")
-            lines.append(f"        {field.name!r}: (None if (v{index} := {fetch}) is None else {expr}),")
+            lines.append(
+                f"        {field.name!r}: (None if (v{index} := {fetch}) is None else {expr}),"
+            )
     lines += [
         "        'extra': {} if known.issuperset(raw)"
         " else {k: v for k, v in raw.items() if k not in known},",
@@ -154,7 +156,7 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
         raise TypeError(f"{cls.__name__} needs a JSON object, got {type(raw).__name__}")
 
     namespace["fallback"] = fallback
-    exec("\n".join(lines), namespace)  # noqa: S102 - code built above from attrs fields only
+    exec("\n".join(lines), namespace)
     structure_model = namespace["structure_model"]
 
     def checked(raw: Any, _type: Any = None) -> WireModel:

@@ -145,7 +145,7 @@ class Endpoint:
         location_id: str | None = None,
         files: list[FormPart] | None = None,
     ) -> WireCall:
-        """Turn validated Python arguments into a ``WireCall``; unset (None) arguments are omitted."""
+        """Turn validated arguments into a ``WireCall``; unset (None) arguments are omitted."""
         self.validate(values)
         segments: dict[str, str] = {}
         params: list[tuple[str, str]] = []

@@ -1,4 +1,4 @@
-"""THE table: one row per operationId of the Conversations API (29 rows), the single source of truth.
+"""THE table: one row per operationId of the Conversations API (29), the one source of truth.
 
 Corrections to the official spec, made here on purpose (see PLATFORM.md):
 - ``get-message`` and ``get-email-by-id`` get the ``{id}`` path parameter the spec forgot.

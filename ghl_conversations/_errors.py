@@ -104,7 +104,7 @@ class BadRequestError(APIStatusError):
 
 
 class AuthenticationError(APIStatusError):
-    """401: the token is missing, expired, invalid, lacks the scope, or the Version header is wrong."""
+    """401: the token is missing, expired, invalid or lacks the scope, or Version is wrong."""
 
 
 class PermissionDeniedError(APIStatusError):
@@ -130,9 +130,7 @@ class UnprocessableEntityError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429, or the daily budget is spent. ``retry_after`` is seconds to wait, when known."""
 
-    def __init__(
-        self, message: str, *, retry_after: float | None = None, **kwargs: Any
-    ) -> None:
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
 
@@ -176,7 +174,7 @@ def _decode_body(content: bytes) -> Any:
 
 
 def _messages_of(body: Any, status: int) -> list[str]:
-    """Both error shapes: NestJS ``{statusCode, message, error}`` and upload ``{status, message}``."""
+    """Both error shapes: NestJS ``{statusCode, message, error}``, upload ``{status, message}``."""
     if isinstance(body, dict):
         raw = body.get("message", body.get("error"))
         if isinstance(raw, list):
@@ -213,9 +211,7 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - current)
 
 
-def error_from_response(
-    status: int, headers: Mapping[str, str], content: bytes
-) -> APIStatusError:
+def error_from_response(status: int, headers: Mapping[str, str], content: bytes) -> APIStatusError:
     """Map a status and a raw body, JSON or not, to the right ``APIStatusError`` subclass."""
     body = _decode_body(content)
     messages = _messages_of(body, status)

@@ -21,13 +21,14 @@ import asyncio
 import datetime as _dt
 import logging
 import math
+import sys
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
 import anyio
 import attrs
 import orjson
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from anyio.streams.memory import MemoryObjectSendStream
 
 from ._clock import Clock
 from ._dates import parse_wire_datetime
@@ -204,9 +205,11 @@ class MessageExport(PagedIterator[Message]):
     def checkpoint(self) -> dict[str, Any]:
         """A JSON-serialisable value: pass it as ``resume=`` (in any process) to continue after the
         last message this iterator yielded."""
-        windows = self._windows if self._windows is not None else [Window(
-            self.filters.start_date, _exclusive_end(self.filters.end_date)
-        )]
+        windows = (
+            self._windows
+            if self._windows is not None
+            else [Window(self.filters.start_date, _exclusive_end(self.filters.end_date))]
+        )
         return {
             "kind": "export",
             "version": CHECKPOINT_VERSION,
@@ -431,7 +434,7 @@ async def _stop(task: asyncio.Task[None]) -> None:
             await task
         except asyncio.CancelledError:
             current = asyncio.current_task()
-            if current is not None and current.cancelling():
+            if sys.version_info >= (3, 11) and current is not None and current.cancelling():
                 raise  # we are being cancelled ourselves: let it propagate
         except Exception:
             pass  # the export is being abandoned: a reader's late error no longer matters

@@ -54,15 +54,19 @@ def file_parts(files: Sequence[FileInput]) -> list[FormPart]:
                 raise ValueError(f"{file_path!r} is not a file")
             with open(file_path, "rb") as handle:
                 content = handle.read()
-            parts.append(FormPart(FILE_FIELD, content=content, filename=name,
-                                  content_type=_guess_type(name)))
+            parts.append(
+                FormPart(FILE_FIELD, content=content, filename=name, content_type=_guess_type(name))
+            )
         elif isinstance(item, tuple):
             if len(item) not in (2, 3) or not isinstance(item[1], (bytes, bytearray)):
                 raise TypeError("a file tuple is (filename, bytes) or (filename, bytes, type)")
             name = _check_name(str(item[0]))
             content_type = item[2] if len(item) == 3 else _guess_type(name)
-            parts.append(FormPart(FILE_FIELD, content=bytes(item[1]), filename=name,
-                                  content_type=content_type))
+            parts.append(
+                FormPart(
+                    FILE_FIELD, content=bytes(item[1]), filename=name, content_type=content_type
+                )
+            )
         elif hasattr(item, "read"):
             raw_name = getattr(item, "name", None)
             if not isinstance(raw_name, str):
@@ -71,8 +75,9 @@ def file_parts(files: Sequence[FileInput]) -> list[FormPart]:
             data = item.read()
             if not isinstance(data, bytes):
                 raise TypeError(f"{name!r} must be opened in binary mode ('rb')")
-            parts.append(FormPart(FILE_FIELD, content=data, filename=name,
-                                  content_type=_guess_type(name)))
+            parts.append(
+                FormPart(FILE_FIELD, content=data, filename=name, content_type=_guess_type(name))
+            )
         else:
             raise TypeError(f"cannot upload {type(item).__name__}: give a path, tuple or file")
     if not parts:

@@ -12,6 +12,7 @@ import logging
 import random
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
+
 import attrs
 
 from ._auth import TokenProvider, is_refreshable_401
@@ -32,7 +33,7 @@ logger = logging.getLogger("ghl_conversations")
 class CallOptions:
     """Per-client defaults, overridable per view (``client.with_options``)."""
 
-    timeout: Timeout = Timeout()
+    timeout: Timeout = attrs.Factory(Timeout)
     max_retries: int = 3
 
 
@@ -261,4 +262,3 @@ class HTTPCore:
                 refreshed = True
             else:
                 attempt += 1
-

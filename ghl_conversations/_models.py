@@ -2,7 +2,7 @@
 
 Every model is frozen (change one with ``attrs.evolve``), keeps the fields HighLevel adds later in
 ``extra``, and remembers the exact wire dict it was built from, so that ``to_dict`` gives back what
-the API sent, byte for byte in meaning, even for date formats and enum values this SDK does not know.
+the API sent, even date formats and enum values this SDK does not know.
 All fields but ``id`` are optional: the real API omits fields its spec calls required.
 """
 

@@ -1,7 +1,7 @@
 """Client-side pacing that mirrors HighLevel's limits, so a busy client queues instead of failing.
 
 HighLevel allows 100 requests per 10 s and 200,000 a day, per app and location, and reports the
-state in ``X-RateLimit-*`` headers on every response. Each bucket (one per location or token) keeps a
+state in ``X-RateLimit-*`` headers on every response. Each bucket (a location or token) keeps a
 sliding log of when its recent requests started and lets a new one start only while the log holds
 fewer than the limit; the headers keep the limit, the interval and the remaining budget in step with
 the server's view (which also counts other processes using the same app).
@@ -28,7 +28,7 @@ class RateLimitConfig:
     max_requests: int = 100
     interval: float = 10.0
     daily: int | None = 200_000
-    #: Safety margin: requests kept in reserve and extra seconds added to the window, so latency
+    #: Safety margin: requests kept in reserve and seconds added to the window, so latency
     #: jitter between our clock and the server's never pushes a request over the edge.
     reserve: int = 1
     margin: float = 0.25
@@ -56,7 +56,7 @@ class _Bucket:
 
 
 class RateLimiter:
-    """Per-bucket sliding-window limiter; ``acquire`` waits for a slot, ``observe`` reads headers."""
+    """A sliding-window limiter per bucket: ``acquire`` waits, ``observe`` reads headers."""
 
     def __init__(self, config: RateLimitConfig, clock: Clock) -> None:
         self.config = config
@@ -86,13 +86,16 @@ class RateLimiter:
         bucket = self._bucket(key)
         waited = 0.0
         async with bucket.lock:
-            if bucket.daily_remaining is not None and bucket.daily_remaining <= 0:
-                if not self.config.wait_for_daily:
-                    raise RateLimitError(
-                        "the daily request budget for this location is spent",
-                        status=429,
-                        retry_after=_seconds_to_utc_midnight(self._clock.time()),
-                    )
+            daily_spent = bucket.daily_remaining is not None and bucket.daily_remaining <= 0
+            if daily_spent and not self.config.wait_for_daily:
+                raise RateLimitError(
+                    "the daily request budget for this location is spent",
+                    status=429,
+                    retry_after=_seconds_to_utc_midnight(self._clock.time()),
+                )
+            if daily_spent:  # the caller opted in to waiting for the new day
+                await self._clock.sleep(_seconds_to_utc_midnight(self._clock.time()))
+                bucket.daily_remaining = None
             limit = max(1, bucket.max_requests - self.config.reserve)
             window = bucket.interval + self.config.margin
             while True:

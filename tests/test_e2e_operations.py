@@ -22,8 +22,12 @@ async def test_conversation_lifecycle(fake: FakeHighLevel, fake_client: ghl.Clie
     )
     assert updated.conversation is not None and updated.conversation.starred is True
     assert (await fake_client.conversations.get(conversation_id)).unread_count == 3
-    found = [c async for c in fake_client.conversations.search(
-        fake.location_id, contact_id="brand-new-contact")]
+    found = [
+        c
+        async for c in fake_client.conversations.search(
+            fake.location_id, contact_id="brand-new-contact"
+        )
+    ]
     assert [c.id for c in found] == [conversation_id]
     assert (await fake_client.conversations.delete(conversation_id)).success is True
     with pytest.raises(ghl.NotFoundError):
@@ -58,7 +62,10 @@ async def test_scheduled_messages_and_emails_can_be_cancelled(
     cancelled = await fake_client.messages.cancel_scheduled(sms.message_id)
     assert cancelled.status == 200
     email = await fake_client.messages.send(
-        type="Email", contact_id=contact, html="<p>x</p>", subject="s",
+        type="Email",
+        contact_id=contact,
+        html="<p>x</p>",
+        subject="s",
         scheduled_timestamp=1_900_000_000,
     )
     assert email.email_message_id is not None
@@ -80,7 +87,9 @@ async def test_inbound_outbound_and_review_reply(
 ) -> None:
     conversation_id = fake.dataset.conversation_id(2)
     inbound = await fake_client.messages.add_inbound(
-        type="SMS", conversation_id=conversation_id, message="from the contact",
+        type="SMS",
+        conversation_id=conversation_id,
+        message="from the contact",
         conversation_provider_id="prov",
     )
     assert inbound.success and inbound.conversation_id == conversation_id
@@ -89,11 +98,12 @@ async def test_inbound_outbound_and_review_reply(
     )
     assert by_contact.conversation_id == fake.dataset.conversation_id(3)
     call = await fake_client.messages.add_outbound_call(
-        conversation_id=conversation_id, conversation_provider_id="prov",
+        conversation_id=conversation_id,
+        conversation_provider_id="prov",
         call=ghl.CallData(to="+1555", from_="+1666", status="completed"),
     )
     assert call.message_id is not None
-    recorded = (await fake_client.messages.get(call.message_id))
+    recorded = await fake_client.messages.get(call.message_id)
     assert recorded.message_type == ghl.MessageType.TYPE_CALL
     assert fake.requests[-2].json["type"] == "Call"
     reply = await fake_client.messages.review_reply(
@@ -155,7 +165,11 @@ async def test_multipart_upload_of_paths_tuples_and_files(
     assert set(result.uploaded_files) == {"quote.pdf", "photo.png", "notes.txt"}
     form = fake.requests[-1].form
     assert form is not None
-    assert [f["filename"] for f in form["fileAttachment"]] == ["quote.pdf", "photo.png", "notes.txt"]
+    assert [f["filename"] for f in form["fileAttachment"]] == [
+        "quote.pdf",
+        "photo.png",
+        "notes.txt",
+    ]
     assert form["fileAttachment"][1]["data"] == b"\x89PNG\r\n"
     assert form["fileAttachment"][1]["content_type"] == "image/png"
     assert form["locationId"] == [fake.location_id]
@@ -194,9 +208,14 @@ async def test_preferences(fake: FakeHighLevel, fake_client: ghl.Client) -> None
     assert updated["subtype"]["archived"] is True
     contact = fake.dataset.contact_id(4)
     await fake_client.preferences.change_subscription(
-        location_id=loc, contact_id=contact, email="c4@example.test",
-        subscription_action={"type": "custom", "subtype_id": subtype_id,
-                             "subtype_status": "unsubscribed"},
+        location_id=loc,
+        contact_id=contact,
+        email="c4@example.test",
+        subscription_action={
+            "type": "custom",
+            "subtype_id": subtype_id,
+            "subtype_status": "unsubscribed",
+        },
     )
     status = await fake_client.preferences.unsubscription_status(loc, contact)
     assert status["unsubscribed"][0]["subtype_id"] == subtype_id
@@ -225,8 +244,11 @@ def test_the_fake_runs_in_a_thread_for_synchronous_callers() -> None:
     with FakeHighLevel(messages=10) as fake:
         request = urllib.request.Request(
             f"{fake.url}/conversations/messages/{fake.dataset.message_id(3)}",
-            headers={"Authorization": f"Bearer {fake.token}", "Version": "2021-04-15",
-                     "User-Agent": "test"},
+            headers={
+                "Authorization": f"Bearer {fake.token}",
+                "Version": "2021-04-15",
+                "User-Agent": "test",
+            },
         )
         with urllib.request.urlopen(request, timeout=10) as response:
             assert b'"message"' in response.read()

@@ -19,25 +19,59 @@ ANY = re.compile(".*")
     ("status", "body", "error", "message"),
     [
         (400, {"statusCode": 400, "message": "Bad Request"}, ghl.BadRequestError, "Bad Request"),
-        (401, {"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"},
-         ghl.AuthenticationError, "Invalid JWT"),
-        (403, {"statusCode": 403, "message": "The token does not have access to this location."},
-         ghl.PermissionDeniedError, "The token does not have access to this location."),
-        (404, {"statusCode": 404, "message": "Message not found"}, ghl.NotFoundError,
-         "Message not found"),
-        (413, {"status": 413, "message": "File too large"}, ghl.PayloadTooLargeError,
-         "File too large"),
-        (415, {"status": 415, "message": "Unsupported file type"}, ghl.UnsupportedMediaTypeError,
-         "Unsupported file type"),
-        (422, {"statusCode": 422, "message": ["limit must be a number", "type is bad"],
-               "error": "Unprocessable Entity"}, ghl.UnprocessableEntityError,
-         "limit must be a number; type is bad"),
-        (500, {"statusCode": 500, "message": "Internal server error"}, ghl.ServerError,
-         "Internal server error"),
+        (
+            401,
+            {"statusCode": 401, "message": "Invalid JWT", "error": "Unauthorized"},
+            ghl.AuthenticationError,
+            "Invalid JWT",
+        ),
+        (
+            403,
+            {"statusCode": 403, "message": "The token does not have access to this location."},
+            ghl.PermissionDeniedError,
+            "The token does not have access to this location.",
+        ),
+        (
+            404,
+            {"statusCode": 404, "message": "Message not found"},
+            ghl.NotFoundError,
+            "Message not found",
+        ),
+        (
+            413,
+            {"status": 413, "message": "File too large"},
+            ghl.PayloadTooLargeError,
+            "File too large",
+        ),
+        (
+            415,
+            {"status": 415, "message": "Unsupported file type"},
+            ghl.UnsupportedMediaTypeError,
+            "Unsupported file type",
+        ),
+        (
+            422,
+            {
+                "statusCode": 422,
+                "message": ["limit must be a number", "type is bad"],
+                "error": "Unprocessable Entity",
+            },
+            ghl.UnprocessableEntityError,
+            "limit must be a number; type is bad",
+        ),
+        (
+            500,
+            {"statusCode": 500, "message": "Internal server error"},
+            ghl.ServerError,
+            "Internal server error",
+        ),
     ],
 )
 async def test_status_errors_are_typed(
-    status: int, body: dict[str, object], error: type[ghl.APIStatusError], message: str,
+    status: int,
+    body: dict[str, object],
+    error: type[ghl.APIStatusError],
+    message: str,
     mocked: aioresponses,
 ) -> None:
     mocked.get(ANY, status=status, payload={**body, "traceId": "trace-9"}, repeat=True)
@@ -105,7 +139,7 @@ async def test_connection_refused_is_a_connection_error() -> None:
 async def test_invalid_iterator_arguments_fail_when_created(
     call: object, mocked: aioresponses, client: ghl.Client
 ) -> None:
-    with pytest.raises(ValueError):  # noqa: PT012 - creating the iterator is the act under test
+    with pytest.raises(ValueError):
         call(client)  # type: ignore[operator]
     assert not mocked.requests
 
@@ -119,10 +153,10 @@ async def test_invalid_iterator_arguments_fail_when_created(
         lambda c: c.messages.add_inbound(type="SMS", message="x"),
         lambda c: c.messages.update_status("m", "lost"),
         lambda c: c.messages.export_page("loc", limit=9),
-        lambda c: c.messages.upload(conversation_id="c", contact_id="k", location_id="l",
-                                    files=[("virus.exe", b"MZ")]),
-        lambda c: c.messages.upload(conversation_id="c", contact_id="k", location_id="l",
-                                    files=[]),
+        lambda c: c.messages.upload(
+            conversation_id="c", contact_id="k", location_id="l", files=[("virus.exe", b"MZ")]
+        ),
+        lambda c: c.messages.upload(conversation_id="c", contact_id="k", location_id="l", files=[]),
         lambda c: c.preferences.create_custom_subtype("l", name="n", channel="fax", language="en"),
     ],
 )

@@ -15,7 +15,8 @@ from ghl_conversations.testing import FakeHighLevel, ManualClock
 def sdk_tasks() -> set[asyncio.Task[object]]:
     """Running tasks other than the fake server's own request handlers (same event loop)."""
     return {
-        t for t in asyncio.all_tasks()
+        t
+        for t in asyncio.all_tasks()
         if "RequestHandler" not in getattr(t.get_coro(), "__qualname__", "")
     }
 
@@ -56,7 +57,8 @@ async def test_ascending_export_with_a_channel_filter(
     dataset = fake.dataset
     expected = [dataset.message_id(i) for i in range(dataset.count) if dataset.kind(i)[2] == "SMS"]
     messages = [
-        m async for m in fake_client.messages.export(
+        m
+        async for m in fake_client.messages.export(
             fake.location_id, channel="SMS", sort_order="asc", limit=50
         )
     ]
@@ -65,7 +67,9 @@ async def test_ascending_export_with_a_channel_filter(
 
 
 async def test_a_consumer_pausing_past_expiry_many_times_gets_everything_once(
-    fake: FakeHighLevel, fake_client: ghl.Client, clock: ManualClock,
+    fake: FakeHighLevel,
+    fake_client: ghl.Client,
+    clock: ManualClock,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.INFO, logger="ghl_conversations")
@@ -189,8 +193,9 @@ async def test_cancelling_the_consumer_stops_the_export(
             received: list[str] = []
 
             async def consume() -> None:
-                async with client.messages.export(fake.location_id, limit=10,
-                                                  concurrency=2) as export:
+                async with client.messages.export(
+                    fake.location_id, limit=10, concurrency=2
+                ) as export:
                     async for message in export:
                         received.append(message.id)
 
@@ -211,10 +216,15 @@ async def test_cancelling_the_consumer_stops_the_export(
 async def test_parallel_export_yields_the_same_set_as_sequential(
     fake: FakeHighLevel, fake_client: ghl.Client, order: str
 ) -> None:
-    sequential = [m.id async for m in fake_client.messages.export(
-        fake.location_id, limit=100, sort_order=order)]  # type: ignore[arg-type]
+    sequential = [
+        m.id
+        async for m in fake_client.messages.export(fake.location_id, limit=100, sort_order=order)
+    ]  # type: ignore[arg-type]
     export = fake_client.messages.export(
-        fake.location_id, limit=50, sort_order=order, concurrency=4  # type: ignore[arg-type]
+        fake.location_id,
+        limit=50,
+        sort_order=order,
+        concurrency=4,  # type: ignore[arg-type]
     )
     parallel = [m.id async for m in export]
     assert len(parallel) == len(set(parallel))
@@ -235,8 +245,12 @@ async def test_parallel_export_resumes_every_window(
         checkpoint = export.checkpoint
     clock.advance(600)
     async with fake.client() as client:
-        rest = [m.id async for m in client.messages.export(
-            fake.location_id, limit=20, concurrency=3, resume=checkpoint)]
+        rest = [
+            m.id
+            async for m in client.messages.export(
+                fake.location_id, limit=20, concurrency=3, resume=checkpoint
+            )
+        ]
     combined = first + rest
     assert len(combined) == len(set(combined))
     assert set(combined) == set(all_ids(fake))
@@ -261,6 +275,10 @@ async def test_date_windows_and_messages_sent_during_the_export(
 
     start = dt.datetime.fromtimestamp(dataset.date_ms(100) / 1000, tz=dt.timezone.utc)
     end = dt.datetime.fromtimestamp(dataset.date_ms(199) / 1000, tz=dt.timezone.utc)
-    ids = [m.id async for m in fake_client.messages.export(
-        fake.location_id, start_date=start, end_date=end, sort_order="asc", limit=10)]
+    ids = [
+        m.id
+        async for m in fake_client.messages.export(
+            fake.location_id, start_date=start, end_date=end, sort_order="asc", limit=10
+        )
+    ]
     assert ids == [dataset.message_id(i) for i in range(100, 200)]

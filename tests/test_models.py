@@ -15,14 +15,17 @@ import ghl_conversations as ghl
 json_scalars = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(max_size=20)
 json_values = st.recursive(
     json_scalars,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=8,
 )
 known_types = st.sampled_from([m.value for m in ghl.MessageType])
 future_types = st.from_regex(r"TYPE_[A-Z]{3,12}", fullmatch=True)
 wire_dates = st.one_of(
     st.datetimes(
-        min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1),
+        min_value=dt.datetime(2000, 1, 1),
+        max_value=dt.datetime(2100, 1, 1),
         timezones=st.just(dt.timezone.utc),
     ).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}Z"),
     st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
@@ -102,8 +105,12 @@ def test_a_changed_model_serialises_its_new_values_and_keeps_unknown_fields(
 
 def test_attributes_are_snake_case_and_dates_aware() -> None:
     message = ghl.structure(
-        {"id": "m", "conversationId": "c", "dateAdded": "2024-05-01T12:30:00.123Z",
-         "meta": {"callDuration": 42, "call": {"duration": 42}}},
+        {
+            "id": "m",
+            "conversationId": "c",
+            "dateAdded": "2024-05-01T12:30:00.123Z",
+            "meta": {"callDuration": 42, "call": {"duration": 42}},
+        },
         ghl.Message,
     )
     assert message.conversation_id == "c"
@@ -152,8 +159,11 @@ def test_request_models_use_their_wire_names() -> None:
     call = ghl.CallData(to="+1", from_="+2", status="completed")
     assert ghl.to_dict(call) == {"to": "+1", "from": "+2", "status": "completed"}
     action = ghl.SubscriptionAction(type="custom", subtype_id="s", subtype_status="subscribed")
-    assert ghl.to_dict(action) == {"type": "custom", "subtype_status": "subscribed",
-                                   "subtype_id": "s"}
+    assert ghl.to_dict(action) == {
+        "type": "custom",
+        "subtype_status": "subscribed",
+        "subtype_id": "s",
+    }
 
 
 def test_to_dict_rejects_non_models() -> None:

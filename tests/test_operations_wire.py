@@ -120,7 +120,9 @@ CASES = [
         "GET",
         "/conversations/cv1/messages",
         {"messages": {"lastMessageId": "msg1", "nextPage": True, "messages": [MESSAGE]}},
-        lambda r: r.next_page is True and r.last_message_id == "msg1" and r.messages[0].id == "msg1",
+        lambda r: (
+            r.next_page is True and r.last_message_id == "msg1" and r.messages[0].id == "msg1"
+        ),
         query={"lastMessageId": "m0", "type": "TYPE_SMS,TYPE_CALL", "limit": "50"},
     ),
     Case(
@@ -129,8 +131,10 @@ CASES = [
         "GET",
         "/conversations/messages/msg1",
         {"message": MESSAGE, "traceId": "t-1"},
-        lambda r: r.id == "msg1"
-        and r.date_added == dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.timezone.utc),
+        lambda r: (
+            r.id == "msg1"
+            and r.date_added == dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.timezone.utc)
+        ),
     ),
     Case(
         "export-messages-by-location",
@@ -263,8 +267,16 @@ CASES = [
         lambda c: c.messages.transcription("m9", "loc1"),
         "GET",
         "/conversations/locations/loc1/messages/m9/transcription",
-        [{"mediaChannel": 1, "sentenceIndex": 0, "startTime": 0, "endTime": 2,
-          "transcript": "Hello", "confidence": 0.9}],
+        [
+            {
+                "mediaChannel": 1,
+                "sentenceIndex": 0,
+                "startTime": 0,
+                "endTime": 2,
+                "transcript": "Hello",
+                "confidence": 0.9,
+            }
+        ],
         lambda r: r[0].transcript == "Hello" and r[0].confidence == 0.9,
     ),
     Case(
@@ -295,38 +307,70 @@ CASES = [
     Case(
         "initiate-file-upload",
         lambda c: c.messages.initiate_upload(
-            location_id="loc1", conversation_id="cv1", filename="a.pdf",
-            content_type="application/pdf", file_size=10, channel="WHATSAPP",
+            location_id="loc1",
+            conversation_id="cv1",
+            filename="a.pdf",
+            content_type="application/pdf",
+            file_size=10,
+            channel="WHATSAPP",
         ),
         "POST",
         "/conversations/messages/upload/initiate",
-        {"uploadUrl": "https://s3.test/u", "uploadId": "u1", "filePath": "p/a.pdf",
-         "expiresAt": 1, "maxFileSize": 100},
+        {
+            "uploadUrl": "https://s3.test/u",
+            "uploadId": "u1",
+            "filePath": "p/a.pdf",
+            "expiresAt": 1,
+            "maxFileSize": 100,
+        },
         lambda r: r.upload_id == "u1" and r.max_file_size == 100,
-        body={"locationId": "loc1", "conversationId": "cv1", "filename": "a.pdf",
-              "contentType": "application/pdf", "fileSize": 10, "channel": "WHATSAPP"},
+        body={
+            "locationId": "loc1",
+            "conversationId": "cv1",
+            "filename": "a.pdf",
+            "contentType": "application/pdf",
+            "fileSize": 10,
+            "channel": "WHATSAPP",
+        },
     ),
     Case(
         "complete-file-upload",
         lambda c: c.messages.complete_upload(
-            upload_id="u1", file_path="p/a.pdf", location_id="loc1", conversation_id="cv1",
+            upload_id="u1",
+            file_path="p/a.pdf",
+            location_id="loc1",
+            conversation_id="cv1",
             filename="a.pdf",
         ),
         "POST",
         "/conversations/messages/upload/complete",
         {"uploadedFiles": {"a.pdf": "https://x.test/a.pdf"}, "metadata": {"size": 10}},
         lambda r: r.metadata == {"size": 10},
-        body={"uploadId": "u1", "filePath": "p/a.pdf", "locationId": "loc1",
-              "conversationId": "cv1", "filename": "a.pdf"},
+        body={
+            "uploadId": "u1",
+            "filePath": "p/a.pdf",
+            "locationId": "loc1",
+            "conversationId": "cv1",
+            "filename": "a.pdf",
+        },
     ),
     Case(
         "get-email-by-id",
         lambda c: c.emails.get("em1"),
         "GET",
         "/conversations/messages/email/em1",
-        {"id": "em1", "threadId": "t1", "from": "a@example.test", "to": ["b@example.test"],
-         "direction": "inbound", "body": "<p>x</p>", "dateAdded": "2024-05-01T00:00:00Z"},
-        lambda r: isinstance(r, ghl.Email) and r.from_ == "a@example.test" and r.to == ["b@example.test"],
+        {
+            "id": "em1",
+            "threadId": "t1",
+            "from": "a@example.test",
+            "to": ["b@example.test"],
+            "direction": "inbound",
+            "body": "<p>x</p>",
+            "dateAdded": "2024-05-01T00:00:00Z",
+        },
+        lambda r: (
+            isinstance(r, ghl.Email) and r.from_ == "a@example.test" and r.to == ["b@example.test"]
+        ),
     ),
     Case(
         "cancel-scheduled-email-message",
@@ -433,8 +477,13 @@ def _only_request(mock: aioresponses) -> tuple[str, URL, dict[str, Any]]:
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.operation_id)
 async def test_operation_on_the_wire(case: Case, mocked: aioresponses, client: ghl.Client) -> None:
     if case.response_body is not None:
-        mocked.add(re.compile(".*"), case.method, status=case.status, body=case.response_body,
-                   content_type=case.content_type)
+        mocked.add(
+            re.compile(".*"),
+            case.method,
+            status=case.status,
+            body=case.response_body,
+            content_type=case.content_type,
+        )
     else:
         mocked.add(re.compile(".*"), case.method, status=case.status, payload=case.response)
 
@@ -485,8 +534,10 @@ async def test_get_message_accepts_the_bare_object_too(
 async def test_get_messages_accepts_the_flat_page_too(
     mocked: aioresponses, client: ghl.Client
 ) -> None:
-    mocked.get(re.compile(".*"), payload={"lastMessageId": "msg1", "nextPage": False,
-                                          "messages": [MESSAGE]})
+    mocked.get(
+        re.compile(".*"),
+        payload={"lastMessageId": "msg1", "nextPage": False, "messages": [MESSAGE]},
+    )
     page = await client.conversations.messages_page("cv1")
     assert page.next_page is False
     assert [m.id for m in page.messages] == ["msg1"]

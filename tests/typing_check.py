@@ -11,7 +11,9 @@ import ghl_conversations as ghl
 async def uses_the_public_api(client: ghl.Client) -> None:
     message: ghl.Message = await client.messages.get("msg-id")
     when: dt.datetime | None = message.date_added
-    sent: ghl.SendMessageResult = await client.messages.send(type="SMS", contact_id="c", message="hi")
+    sent: ghl.SendMessageResult = await client.messages.send(
+        type="SMS", contact_id="c", message="hi"
+    )
     page: ghl.ExportPage = await client.messages.export_page("loc", limit=100)
     async for item in client.messages.export("loc", channel="SMS"):
         item_id: str = item.id

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
+import mimetypes
 import os
-import tempfile
 from collections.abc import AsyncIterator, Sequence
 from typing import IO, Any
+
+import anyio
+import anyio.to_thread
 
 from .._dates import parse_wire_datetime
 from .._endpoint import operation
@@ -51,7 +54,9 @@ def _as_datetime(name: str, value: DateInput | None) -> _dt.datetime | None:
     try:
         return parse_wire_datetime(value)
     except (ValueError, TypeError):
-        raise ValueError(f"{name} must be a datetime or an ISO 8601 string, got {value!r}") from None
+        raise ValueError(
+            f"{name} must be a datetime or an ISO 8601 string, got {value!r}"
+        ) from None
 
 
 class Messages(Resource):
@@ -244,7 +249,7 @@ class Messages(Resource):
 
     @operation(endpoint("get-message-recording"))
     async def recording(self, message_id: str, location_id: str) -> bytes:
-        """A call recording's audio, exactly as served (see ``recording_to_file`` for large ones)."""
+        """A call recording's audio, exactly as served (``recording_to_file`` for large ones)."""
 
     async def recording_chunks(
         self, message_id: str, location_id: str, *, chunk_size: int = 65536
@@ -266,31 +271,28 @@ class Messages(Resource):
     ) -> int:
         """Stream a recording to a path (written atomically) or a binary file; return its size."""
         written = 0
+        chunks = self.recording_chunks(message_id, location_id, chunk_size=chunk_size)
         if hasattr(destination, "write"):
-            async for chunk in self.recording_chunks(message_id, location_id, chunk_size=chunk_size):
+            async for chunk in chunks:
                 destination.write(chunk)
                 written += len(chunk)
             return written
-        target = os.fspath(destination)
-        directory = os.path.dirname(os.path.abspath(target))
-        handle = tempfile.NamedTemporaryFile(dir=directory, prefix=".recording-", delete=False)
+        target = anyio.Path(os.fspath(destination))
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         try:
-            with handle:
-                async for chunk in self.recording_chunks(
-                    message_id, location_id, chunk_size=chunk_size
-                ):
-                    handle.write(chunk)
+            async with await anyio.open_file(partial, "wb") as handle:
+                async for chunk in chunks:
+                    await handle.write(chunk)
                     written += len(chunk)
-            os.replace(handle.name, target)
+            await partial.replace(target)  # atomic: a reader never sees half a recording
         except BaseException:
-            os.unlink(handle.name)
+            with anyio.CancelScope(shield=True):
+                await partial.unlink(missing_ok=True)
             raise
         return written
 
     @operation(endpoint("get-message-transcription"))
-    async def transcription(
-        self, message_id: str, location_id: str
-    ) -> list[TranscriptionSentence]:
+    async def transcription(self, message_id: str, location_id: str) -> list[TranscriptionSentence]:
         """A call's transcription, sentence by sentence."""
 
     @operation(endpoint("download-message-transcription"))
@@ -320,7 +322,7 @@ class Messages(Resource):
             "chat_service_sid": chat_service_sid,
             "is_group_sms": is_group_sms,
         }
-        parts = file_parts(files)
+        parts = await anyio.to_thread.run_sync(file_parts, files)  # reading files blocks
         result: UploadResult = await self._execute(
             endpoint("upload-file-attachments"), values, files=parts
         )
@@ -362,16 +364,14 @@ class Messages(Resource):
     ) -> CompleteUploadResult:
         """Initiate -> PUT the bytes to the signed URL -> complete (5 MB limit, 100 MB for
         ``channel="WHATSAPP"``). The signed URL gets no HighLevel token."""
-        import mimetypes
-
-        file_path = os.fspath(path)
-        if not os.path.isfile(file_path):
-            raise ValueError(f"{file_path!r} is not a file")
-        size = os.path.getsize(file_path)
+        file_path = anyio.Path(os.fspath(path))
+        if not await file_path.is_file():
+            raise ValueError(f"{str(file_path)!r} is not a file")
+        size = (await file_path.stat()).st_size
         limit = WHATSAPP_UPLOAD_LIMIT if (channel or "").upper() == "WHATSAPP" else UPLOAD_LIMIT
         if size > limit:
-            raise ValueError(f"{file_path!r} is {size} bytes; the limit is {limit} bytes")
-        filename = os.path.basename(file_path)
+            raise ValueError(f"{str(file_path)!r} is {size} bytes; the limit is {limit} bytes")
+        filename = file_path.name
         kind = content_type or mimetypes.guess_type(filename)[0] or "application/octet-stream"
         slot = await self.initiate_upload(
             location_id=location_id,
@@ -383,8 +383,7 @@ class Messages(Resource):
         )
         if not slot.upload_url or not slot.upload_id or not slot.file_path:
             raise ValueError("initiate-file-upload answered without uploadUrl/uploadId/filePath")
-        with open(file_path, "rb") as handle:
-            data = handle.read()
+        data = await file_path.read_bytes()
         put = Request(
             "PUT",
             slot.upload_url,

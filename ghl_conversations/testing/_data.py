@@ -19,10 +19,31 @@ import attrs
 
 __all__ = ["CHANNEL_TYPES", "Dataset", "format_ms"]
 
-_WORDS = (
-    "hello thanks appointment tomorrow confirm price quote invoice please call back booked "
-    "great order shipped question available friday monday review follow up reschedule"
-).split()
+_WORDS = [
+    "hello",
+    "thanks",
+    "appointment",
+    "tomorrow",
+    "confirm",
+    "price",
+    "quote",
+    "invoice",
+    "please",
+    "call",
+    "back",
+    "booked",
+    "great",
+    "order",
+    "shipped",
+    "question",
+    "available",
+    "friday",
+    "monday",
+    "review",
+    "follow",
+    "up",
+    "reschedule",
+]
 
 #: (messageType, numeric type, export channel) by share of the generated traffic.
 _KINDS: list[tuple[str, int, str | None, int]] = [

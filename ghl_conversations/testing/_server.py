@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 import orjson
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from .._clock import Clock, SystemClock
 from .._dates import parse_wire_datetime, to_epoch_ms
@@ -31,8 +31,21 @@ from ._faults import Fault, FaultInjector
 __all__ = ["FakeHighLevel", "RecordedRequest"]
 
 _VERSION = "2021-04-15"
-_ALLOWED_UPLOADS = {"jpg", "jpeg", "png", "mp4", "mpeg", "zip", "rar", "pdf", "doc", "docx",
-                    "txt", "mp3", "wav"}
+_ALLOWED_UPLOADS = {
+    "jpg",
+    "jpeg",
+    "png",
+    "mp4",
+    "mpeg",
+    "zip",
+    "rar",
+    "pdf",
+    "doc",
+    "docx",
+    "txt",
+    "mp3",
+    "wav",
+}
 _NO_VERSION_PATHS = ("/conversations/messages/email/",)
 _EXPORT_CHANNELS = {"Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook"}
 _SEND_TYPES = {"SMS", "RCS", "Email", "WhatsApp", "IG", "FB", "Custom", "Live_Chat", "TIKTOK"}
@@ -327,7 +340,9 @@ class FakeHighLevel:
     def recording_bytes(self, message_id: str, size: int = 256 * 1024) -> bytes:
         """The deterministic audio the fake serves for a message's recording."""
         header = b"RIFF" + (size - 8).to_bytes(4, "little") + b"WAVEfmt "
-        pattern = (message_id.encode() * (size // max(1, len(message_id)) + 1))[: size - len(header)]
+        pattern = (message_id.encode() * (size // max(1, len(message_id)) + 1))[
+            : size - len(header)
+        ]
         return header + pattern
 
     def add_message(self, location_id: str | None = None, **fields: Any) -> dict[str, Any]:
@@ -444,6 +459,7 @@ class FakeHighLevel:
         if fault is not None and fault.kind != "apply_then_error":
             return self._fault_response(request, fault)
         rate_headers: dict[str, str] = {}
+        response: web.StreamResponse
         try:
             if not request.path.startswith(("/oauth/", "/_upload/")):
                 token = self._authenticate(request)
@@ -481,8 +497,10 @@ class FakeHighLevel:
         if fault.kind == "reset":
             if request.transport is not None:
                 request.transport.abort()
-            raise _ConnectionDropped()
-        return _json(fault.body or {"statusCode": fault.status, "message": "Injected"}, fault.status)
+            raise asyncio.CancelledError()  # aiohttp drops a cancelled handler silently
+        return _json(
+            fault.body or {"statusCode": fault.status, "message": "Injected"}, fault.status
+        )
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -492,7 +510,9 @@ class FakeHighLevel:
         dataset = self.datasets.get(location_id)
         token = self._token_of(request)
         issued = self._tokens.get(token or "")
-        if dataset is None or (issued is not None and issued.location_id not in (None, location_id)):
+        if dataset is None or (
+            issued is not None and issued.location_id not in (None, location_id)
+        ):
             raise _Reject(403, "The token does not have access to this location.", "Forbidden")
         return dataset
 
@@ -630,7 +650,7 @@ class FakeHighLevel:
             "deleted": False,
         }
         conversation["sort"] = [conversation["lastMessageDate"]]
-        dataset.extra_conversations[conversation["id"]] = conversation
+        dataset.extra_conversations[str(conversation["id"])] = conversation
         self._invalidate(dataset)
         return conversation
 
@@ -662,7 +682,9 @@ class FakeHighLevel:
         self._require(data, "locationId")
         dataset, _ = self._conversation(request.match_info["conversation_id"])
         self._dataset_for(data["locationId"], request)
-        changes = {k: data[k] for k in ("unreadCount", "starred", "feedback") if k in data}
+        changes: dict[str, Any] = {
+            k: data[k] for k in ("unreadCount", "starred", "feedback") if k in data
+        }
         conversation_id = request.match_info["conversation_id"]
         dataset.conversation_state.setdefault(conversation_id, {}).update(changes)
         self._invalidate(dataset)
@@ -710,7 +732,8 @@ class FakeHighLevel:
         if after:
             value = int(float(after.split(",")[0]))
             rows = [
-                c for c in rows
+                c
+                for c in rows
                 if (c["lastMessageDate"] > value if ascending else c["lastMessageDate"] < value)
             ]
         return _json({"conversations": rows[:limit], "total": total})
@@ -740,7 +763,7 @@ class FakeHighLevel:
         )
         added = [
             (key, m)
-            for key, m in zip(dataset.added_keys, dataset.added)
+            for key, m in zip(dataset.added_keys, dataset.added, strict=True)
             if m.get("conversationId") == conversation_id
         ]
         merged = heapq.merge(
@@ -841,11 +864,14 @@ class FakeHighLevel:
         types = CHANNEL_TYPES.get(channel) if channel else None
         added = [
             (key, m)
-            for key, m in zip(dataset.added_keys, dataset.added)
+            for key, m in zip(dataset.added_keys, dataset.added, strict=True)
             if (start_ms is None or key[0] >= start_ms)
             and (end_ms is None or key[0] <= end_ms)
             and (types is None or m.get("messageType") in types)
-            and (not filters["conversationId"] or m.get("conversationId") == filters["conversationId"])
+            and (
+                not filters["conversationId"]
+                or m.get("conversationId") == filters["conversationId"]
+            )
             and (not filters["contactId"] or m.get("contactId") == filters["contactId"])
             and (after is None or (key < after if descending else key > after))
         ]
@@ -858,8 +884,10 @@ class FakeHighLevel:
         total = self._count_cache.get(cache_key)
         if total is None:
             if not (filters["channel"] or filters["conversationId"] or filters["contactId"]):
-                low = 0 if filters["startMs"] is None else dataset.first_index_at_or_after(
-                    filters["startMs"]
+                low = (
+                    0
+                    if filters["startMs"] is None
+                    else dataset.first_index_at_or_after(filters["startMs"])
                 )
                 high = (
                     dataset.count - 1
@@ -895,8 +923,9 @@ class FakeHighLevel:
             state = self._cursors.get(pit)
             if state is None or now - state.last_used > self.cursor_ttl:
                 self._cursors.pop(pit, None)
-                raise _Reject(400, "Cursor has expired or is invalid. Start a new export.",
-                              "Bad Request")
+                raise _Reject(
+                    400, "Cursor has expired or is invalid. Start a new export.", "Bad Request"
+                )
             if state.location_id != dataset.location_id:
                 raise _Reject(400, "Cursor does not belong to this location", "Bad Request")
             filters = dict(state.filters)
@@ -906,10 +935,14 @@ class FakeHighLevel:
             filters = self._export_filters(q)
             pit = uuid.uuid4().hex
             state = _Cursor(dataset.location_id, filters, now)
-        rows = list(itertools.islice(self._export_keys(dataset, filters, after), filters["limit"] + 1))
+        rows = list(
+            itertools.islice(self._export_keys(dataset, filters, after), filters["limit"] + 1)
+        )
         more = len(rows) > filters["limit"]
         rows = rows[: filters["limit"]]
-        messages = [stored if stored is not None else dataset.generate(key[1]) for key, stored in rows]
+        messages = [
+            stored if stored is not None else dataset.generate(key[1]) for key, stored in rows
+        ]
         next_cursor: str | None = None
         if more and rows:
             last_key = rows[-1][0]
@@ -955,9 +988,14 @@ class FakeHighLevel:
             if candidate.contact_index(data["contactId"]) is not None:
                 dataset = candidate
         conversation_id = self._conversation_for_contact(dataset, data["contactId"])
-        message_type = {"SMS": "TYPE_SMS", "Email": "TYPE_EMAIL", "WhatsApp": "TYPE_WHATSAPP",
-                        "IG": "TYPE_INSTAGRAM", "FB": "TYPE_FACEBOOK",
-                        "Live_Chat": "TYPE_LIVE_CHAT"}.get(data["type"], "TYPE_CUSTOM_SMS")
+        message_type = {
+            "SMS": "TYPE_SMS",
+            "Email": "TYPE_EMAIL",
+            "WhatsApp": "TYPE_WHATSAPP",
+            "IG": "TYPE_INSTAGRAM",
+            "FB": "TYPE_FACEBOOK",
+            "Live_Chat": "TYPE_LIVE_CHAT",
+        }.get(data["type"], "TYPE_CUSTOM_SMS")
         stored = self._store_message(
             dataset,
             message_type=message_type,
@@ -994,8 +1032,9 @@ class FakeHighLevel:
             conversation_id = self._conversation_for_contact(dataset, contact_id)
         stored = self._store_message(
             dataset,
-            message_type="TYPE_CUSTOM_PROVIDER_SMS" if data["type"] == "Custom" else
-            f"TYPE_{str(data['type']).upper()}",
+            message_type="TYPE_CUSTOM_PROVIDER_SMS"
+            if data["type"] == "Custom"
+            else f"TYPE_{str(data['type']).upper()}",
             number=2,
             fields={
                 "contactId": contact_id,
@@ -1169,15 +1208,21 @@ class FakeHighLevel:
     async def _upload(self, request: web.Request) -> web.Response:
         fields: dict[str, Any] = {"fileAttachment": []}
         reader = await request.multipart()
-        async for part in reader:
-            if part.name == "fileAttachment":  # type: ignore[union-attr]
-                data = await part.read()  # type: ignore[union-attr]
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                raise _Reject(400, "nested multipart is not accepted", "Bad Request")
+            if part.name == "fileAttachment":
+                data = await part.read()
                 fields["fileAttachment"].append(
-                    {"filename": part.filename, "size": len(data),  # type: ignore[union-attr]
-                     "content_type": part.headers.get("Content-Type"), "data": bytes(data)}
+                    {
+                        "filename": part.filename,
+                        "size": len(data),
+                        "content_type": part.headers.get("Content-Type"),
+                        "data": bytes(data),
+                    }
                 )
             else:
-                fields.setdefault(part.name, []).append(await part.text())  # type: ignore[union-attr]
+                fields.setdefault(str(part.name), []).append(await part.text())
         request[_FORM_KEY] = fields
         for name in ("conversationId", "contactId", "locationId"):
             if not fields.get(name):
@@ -1302,7 +1347,9 @@ class FakeHighLevel:
         dataset = self._dataset_for(data["locationId"], request)
         action = data["subscription_action"]
         if not isinstance(action, dict) or action.get("type") not in (
-            "default", "custom", "resub_all"
+            "default",
+            "custom",
+            "resub_all",
         ):
             raise _Reject(422, ["subscription_action.type must be one of: default, custom"])
         self.subscriptions.setdefault((dataset.location_id, data["contactId"]), []).append(action)
@@ -1322,8 +1369,3 @@ class _RateLimited(Exception):
     def __init__(self, headers: dict[str, str]) -> None:
         super().__init__("rate limited")
         self.headers = headers
-
-
-class _ConnectionDropped(Exception):
-    """Raised after aborting the transport: aiohttp then writes nothing."""
-
