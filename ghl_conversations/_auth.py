@@ -86,7 +86,8 @@ class StaticToken:
         return False
 
     def bucket_key(self, location_id: str | None) -> Hashable:
-        return ("static", id(self))
+        # HighLevel counts requests per app and location: one budget per location named.
+        return ("static", id(self), location_id)
 
 
 @attrs.define(repr=False)
