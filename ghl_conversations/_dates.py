@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import datetime as _dt
-import sys
 
-UTC = _dt.timezone.utc
-_FAST_ISO = sys.version_info >= (3, 11)  # fromisoformat understands "Z" from 3.11 on
+UTC = _dt.UTC
 _EPOCH = _dt.datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def parse_wire_datetime(value: object) -> _dt.datetime:
     """Parse what HighLevel sends for a date: ISO 8601 (``Z`` or offset) or epoch milliseconds."""
-    if value.__class__ is str and _FAST_ISO:
+    if value.__class__ is str:
         try:
             parsed = _dt.datetime.fromisoformat(value)
             if parsed.tzinfo is not None:

@@ -11,11 +11,8 @@ import enum
 from typing import Any
 
 
-class OpenStrEnum(str, enum.Enum):
+class OpenStrEnum(enum.StrEnum):
     """A string enum that keeps unknown values instead of raising."""
-
-    def __str__(self) -> str:
-        return str(self.value)
 
     @property
     def is_known(self) -> bool:

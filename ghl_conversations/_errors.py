@@ -139,7 +139,7 @@ class RateLimitError(APIStatusError):
         """When the budget is expected back (only meaningful right after the error)."""
         if self.retry_after is None:
             return None
-        return _dt.datetime.now(_dt.timezone.utc) + _dt.timedelta(seconds=self.retry_after)
+        return _dt.datetime.now(_dt.UTC) + _dt.timedelta(seconds=self.retry_after)
 
 
 class ServerError(APIStatusError):
@@ -206,8 +206,8 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=_dt.timezone.utc)
-    current = now if now is not None else _dt.datetime.now(_dt.timezone.utc).timestamp()
+        when = when.replace(tzinfo=_dt.UTC)
+    current = now if now is not None else _dt.datetime.now(_dt.UTC).timestamp()
     return max(0.0, when.timestamp() - current)
 
 

@@ -21,7 +21,6 @@ import asyncio
 import datetime as _dt
 import logging
 import math
-import sys
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
@@ -434,7 +433,7 @@ async def _stop(task: asyncio.Task[None]) -> None:
             await task
         except asyncio.CancelledError:
             current = asyncio.current_task()
-            if sys.version_info >= (3, 11) and current is not None and current.cancelling():
+            if current is not None and current.cancelling():
                 raise  # we are being cancelled ourselves: let it propagate
         except Exception:
             pass  # the export is being abandoned: a reader's late error no longer matters

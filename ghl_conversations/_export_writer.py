@@ -1,4 +1,4 @@
-"""Crash-safe export output: lines appended to a file, a checkpoint beside it, resumable after kill -9.
+"""Crash-safe export output: appended lines, a checkpoint beside them, resumable after kill -9.
 
 The invariant: the checkpoint file always describes a prefix of the output file. Every so often
 the writer flushes and fsyncs the data, then atomically replaces the checkpoint (temp file, fsync,

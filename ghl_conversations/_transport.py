@@ -204,7 +204,7 @@ class AiohttpTransport:
             raise APITimeoutError(
                 f"timed out connecting to {_host(request.url)}", request_sent=False
             ) from exc
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise APITimeoutError(f"timed out waiting for {_host(request.url)}") from exc
         except aiohttp.ClientConnectorError as exc:
             raise APIConnectionError(

@@ -44,11 +44,6 @@ from ._export import MessageExport
 from ._export_writer import ExportWriter, load_checkpoint
 from ._version import __version__
 
-if sys.version_info >= (3, 11):
-    _ExceptionGroup = BaseExceptionGroup
-else:  # pragma: no cover - anyio brings the backport on 3.10
-    from exceptiongroup import BaseExceptionGroup as _ExceptionGroup
-
 __all__ = ["main"]
 
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_AUTH, EXIT_REJECTED, EXIT_NETWORK, EXIT_RATE = range(7)
@@ -161,10 +156,11 @@ async def _connect(
     """A client (and the default location) for real HighLevel or for the sandbox."""
     async with contextlib.AsyncExitStack() as stack:
         default_location: str | None = None
+        base_url: str | None
         if args.sandbox:
             from .testing import FakeHighLevel
 
-            extra = {loc: args.sandbox_messages for loc in locations[1:]}
+            extra = dict.fromkeys(locations[1:], args.sandbox_messages)
             first = locations[0] if locations else "sandboxLocation00001"
             fake = FakeHighLevel(
                 seed=SANDBOX_SEED,
@@ -177,10 +173,10 @@ async def _connect(
             token, base_url = fake.token, fake.url
             default_location = fake.location_id
         else:
-            token = args.token or os.environ.get("GHL_TOKEN")
-            if not token:
+            given = args.token or os.environ.get("GHL_TOKEN")
+            if not given:
                 raise UsageError("no token: pass --token, set GHL_TOKEN, or use --sandbox")
-            base_url = args.base_url or os.environ.get("GHL_BASE_URL")
+            token, base_url = given, args.base_url or os.environ.get("GHL_BASE_URL")
         client = await stack.enter_async_context(Client(token=token, base_url=base_url))
         yield client, default_location
 
@@ -420,7 +416,7 @@ def _explain(error: BaseException) -> tuple[str, int]:
 
 def _unwrap(error: BaseException) -> BaseException:
     """The first real error inside task-group exception groups."""
-    while isinstance(error, _ExceptionGroup) and error.exceptions:
+    while isinstance(error, BaseExceptionGroup) and error.exceptions:
         error = error.exceptions[0]
     return error
 
@@ -437,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exit_:  # --help / --version
         return int(exit_.code or 0)
-    except BaseException as error:  # noqa: BLE001 - every expected failure becomes one line
+    except BaseException as error:  # every expected failure becomes one line
         message, code = _explain(_unwrap(error))
         print(f"ghl-conversations: {message}", file=sys.stderr)
         return code

@@ -273,8 +273,8 @@ async def test_date_windows_and_messages_sent_during_the_export(
     dataset = fake.dataset
     import datetime as dt
 
-    start = dt.datetime.fromtimestamp(dataset.date_ms(100) / 1000, tz=dt.timezone.utc)
-    end = dt.datetime.fromtimestamp(dataset.date_ms(199) / 1000, tz=dt.timezone.utc)
+    start = dt.datetime.fromtimestamp(dataset.date_ms(100) / 1000, tz=dt.UTC)
+    end = dt.datetime.fromtimestamp(dataset.date_ms(199) / 1000, tz=dt.UTC)
     ids = [
         m.id
         async for m in fake_client.messages.export(

@@ -26,7 +26,7 @@ wire_dates = st.one_of(
     st.datetimes(
         min_value=dt.datetime(2000, 1, 1),
         max_value=dt.datetime(2100, 1, 1),
-        timezones=st.just(dt.timezone.utc),
+        timezones=st.just(dt.UTC),
     ).map(lambda d: d.strftime("%Y-%m-%dT%H:%M:%S.") + f"{d.microsecond // 1000:03d}Z"),
     st.datetimes(min_value=dt.datetime(2000, 1, 1), max_value=dt.datetime(2100, 1, 1)).map(
         lambda d: d.replace(tzinfo=dt.timezone(dt.timedelta(hours=2))).isoformat()
@@ -114,7 +114,7 @@ def test_attributes_are_snake_case_and_dates_aware() -> None:
         ghl.Message,
     )
     assert message.conversation_id == "c"
-    assert message.date_added == dt.datetime(2024, 5, 1, 12, 30, 0, 123000, tzinfo=dt.timezone.utc)
+    assert message.date_added == dt.datetime(2024, 5, 1, 12, 30, 0, 123000, tzinfo=dt.UTC)
     assert message.date_added.tzinfo is not None
     assert message.meta is not None and message.meta.call_duration == 42
     assert message.meta.call == {"duration": 42}
@@ -137,7 +137,7 @@ def test_unknown_fields_land_in_extra() -> None:
 
 def test_epoch_millisecond_dates_are_understood() -> None:
     conv = ghl.structure({"id": "c", "lastMessageDate": 1_700_000_000_000}, ghl.Conversation)
-    assert conv.last_message_date == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.timezone.utc)
+    assert conv.last_message_date == dt.datetime(2023, 11, 14, 22, 13, 20, tzinfo=dt.UTC)
 
 
 def test_models_are_immutable_and_to_dict_returns_a_copy() -> None:

@@ -98,7 +98,7 @@ CASES = [
             status="unread",
             limit=5,
             start_after_date=1_700_000_000_000,
-            start_date=dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc),
+            start_date=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
         ),
         "GET",
         "/conversations/search",
@@ -131,10 +131,7 @@ CASES = [
         "GET",
         "/conversations/messages/msg1",
         {"message": MESSAGE, "traceId": "t-1"},
-        lambda r: (
-            r.id == "msg1"
-            and r.date_added == dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.timezone.utc)
-        ),
+        lambda r: r.id == "msg1" and r.date_added == dt.datetime(2024, 5, 1, 12, 30, tzinfo=dt.UTC),
     ),
     Case(
         "export-messages-by-location",
@@ -183,7 +180,7 @@ CASES = [
             type="SMS",
             contact_id="ct1",
             message="yo",
-            date=dt.datetime(2024, 5, 1, tzinfo=dt.timezone.utc),
+            date=dt.datetime(2024, 5, 1, tzinfo=dt.UTC),
         ),
         "POST",
         "/conversations/messages/inbound",

@@ -67,7 +67,7 @@ for _message_type, _number, _channel, _weight in _KINDS:
         CHANNEL_TYPES[_channel] = CHANNEL_TYPES.get(_channel, frozenset()) | {_message_type}
 
 _STATUSES = ("delivered", "read", "delivered", "sent", "failed", "pending")
-_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.timezone.utc)
+_EPOCH = _dt.datetime(1970, 1, 1, tzinfo=_dt.UTC)
 
 
 def format_ms(ms: int) -> str:
