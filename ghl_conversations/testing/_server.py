@@ -175,6 +175,7 @@ class FakeHighLevel:
         self.status_updates: list[dict[str, Any]] = []
         self._conversation_cache: dict[str, list[dict[str, Any]]] = {}
         self._count_cache: dict[tuple[Any, ...], int] = {}
+        self._signing_key: Any = None
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
         self._thread: threading.Thread | None = None
@@ -344,6 +345,78 @@ class FakeHighLevel:
             : size - len(header)
         ]
         return header + pattern
+
+    # -- webhooks --------------------------------------------------------------------------
+
+    @property
+    def webhook_public_key_pem(self) -> str:
+        """The public half of the fake's Ed25519 webhook key (pass it as ``public_key=``)."""
+        from cryptography.hazmat.primitives import serialization
+
+        key = self._webhook_key().public_key()
+        pem: bytes = key.public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return pem.decode()
+
+    def _webhook_key(self) -> Any:
+        if self._signing_key is None:
+            from cryptography.hazmat.primitives.asymmetric import ed25519
+
+            self._signing_key = ed25519.Ed25519PrivateKey.generate()
+        return self._signing_key
+
+    def sign_webhook(self, body: bytes) -> dict[str, str]:
+        """Headers that make ``body`` a genuine webhook from this fake."""
+        signature = self._webhook_key().sign(body)
+        return {"x-ghl-signature": base64.b64encode(signature).decode()}
+
+    def webhook_event(self, type: str, **fields: Any) -> dict[str, Any]:
+        """A webhook payload as HighLevel sends it (``timestamp`` and ``webhookId`` filled in)."""
+        return {
+            "type": type,
+            "locationId": self.location_id,
+            "timestamp": self._now_iso(),
+            "webhookId": uuid.uuid4().hex,
+            **fields,
+        }
+
+    async def send_webhook(self, url: str, event: dict[str, Any]) -> int:
+        """POST a signed webhook to ``url`` (a bot under test); return the status it answered."""
+        import aiohttp
+
+        body = orjson.dumps(event)
+        headers = {"Content-Type": "application/json", **self.sign_webhook(body)}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(url, data=body, headers=headers) as response:
+                return response.status
+
+    async def simulate_inbound(
+        self, url: str, *, conversation: int = 0, body: str = "Hello!"
+    ) -> dict[str, Any]:
+        """A contact writes in: store the inbound message, then deliver its webhook to ``url``."""
+        dataset = self.dataset
+        message = self.add_message(
+            contactId=dataset.contact_id(conversation),
+            conversationId=dataset.conversation_id(conversation),
+            body=body,
+            direction="inbound",
+            status="delivered",
+        )
+        event = self.webhook_event(
+            "InboundMessage",
+            messageId=message["id"],
+            conversationId=message["conversationId"],
+            contactId=message["contactId"],
+            body=body,
+            messageType="SMS",
+            messageTypeId=2,
+            direction="inbound",
+            contentType="text/plain",
+            dateAdded=message["dateAdded"],
+        )
+        event["status"] = await self.send_webhook(url, event)
+        return event
 
     def add_message(self, location_id: str | None = None, **fields: Any) -> dict[str, Any]:
         """Put a message into the fake directly (as if it arrived through another channel)."""
