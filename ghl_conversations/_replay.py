@@ -1,4 +1,4 @@
-"""Replay protection for webhooks: remember recently seen ``webhookId`` values, bounded and TTL'd."""
+"""Replay protection for webhooks: recently seen ``webhookId`` values, bounded and expiring."""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ class ReplayedWebhookError(InvalidSignatureError):
     """This ``webhookId`` was already accepted: a duplicate delivery."""
 
 
-class RetryLater(Exception):  # noqa: N818 - it is a request, not an error report
+class RetryLater(Exception):
     """Raise from your callback to have HighLevel deliver the event again (answers 429)."""
 
 
@@ -229,9 +229,13 @@ async def parse(
                 f"the webhook timestamp is {age:.0f}s off (tolerance {tolerance:.0f}s): "
                 "stale or replayed"
             )
-    if replay_store is not None and event.webhook_id:
-        if not await replay_store.first_time(event.webhook_id):
-            raise ReplayedWebhookError(f"webhook {event.webhook_id!r} was already received")
+    replayed = (
+        replay_store is not None
+        and event.webhook_id
+        and not await replay_store.first_time(event.webhook_id)
+    )
+    if replayed:
+        raise ReplayedWebhookError(f"webhook {event.webhook_id!r} was already received")
     return event
 
 

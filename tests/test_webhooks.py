@@ -75,7 +75,7 @@ async def test_a_valid_ed25519_signature_gives_a_typed_event() -> None:
     assert isinstance(event, webhooks.MessageEvent)
     assert event.is_inbound and event.body == "hi there" and event.contact_id == "ct1"
     assert event.message_type_id == 2
-    assert event.date_added == dt.datetime(2023, 11, 14, 22, 13, tzinfo=dt.timezone.utc)
+    assert event.date_added == dt.datetime(2023, 11, 14, 22, 13, tzinfo=dt.UTC)
     assert webhooks.to_dict(event) == json.loads(body)
 
 

@@ -387,9 +387,11 @@ class FakeHighLevel:
 
         body = orjson.dumps(event)
         headers = {"Content-Type": "application/json", **self.sign_webhook(body)}
-        async with aiohttp.ClientSession() as session:
-            async with session.post(url, data=body, headers=headers) as response:
-                return response.status
+        async with (
+            aiohttp.ClientSession() as session,
+            session.post(url, data=body, headers=headers) as response,
+        ):
+            return response.status
 
     async def simulate_inbound(
         self, url: str, *, conversation: int = 0, body: str = "Hello!"
