@@ -22,7 +22,7 @@ from typing import Any, Literal
 import attrs
 import orjson
 
-from ._converter import camelize, structure, unstructure
+from ._converter import camelize, gc_paused, structure, unstructure
 from ._dates import format_wire_datetime, to_epoch_ms
 from ._http import WireCall
 from ._transport import FormPart, Response
@@ -194,12 +194,13 @@ class Endpoint:
             return response.content
         if self.result is TEXT:
             return response.content.decode(_charset(response.headers), errors="replace")
-        data = orjson.loads(response.content) if response.content.strip() else {}
-        if self.unwrap is not None:
-            data = self.unwrap(data)
-        if self.result is JSON:
-            return data
-        return structure(data, self.result)
+        with gc_paused():
+            data = orjson.loads(response.content) if response.content.strip() else {}
+            if self.unwrap is not None:
+                data = self.unwrap(data)
+            if self.result is JSON:
+                return data
+            return structure(data, self.result)
 
 
 def _charset(headers: Mapping[str, str]) -> str:

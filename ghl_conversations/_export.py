@@ -164,6 +164,7 @@ class MessageExport(PagedIterator[Message]):
         resume: dict[str, Any] | str | bytes | None = None,
         cursor_ttl: float = CURSOR_TTL,
         windows_per_worker: int = 4,
+        prefetch: bool = True,
     ) -> None:
         super().__init__(max_items=max_items)
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
@@ -175,10 +176,12 @@ class MessageExport(PagedIterator[Message]):
         self._cursor_ttl = cursor_ttl
         self._stale_after = cursor_ttl * 0.9
         self._windows_per_worker = windows_per_worker
+        self.prefetch = prefetch
         self.recoveries = 0
         self.requests = 0
         self._windows: list[Window] | None = None
         self._runners: set[asyncio.Task[None]] = set()
+        self._current: Page[Message] | None = None
         if resume is not None:
             self._load_checkpoint(resume)
 
@@ -205,10 +208,23 @@ class MessageExport(PagedIterator[Message]):
         """A JSON-serialisable value: pass it as ``resume=`` (in any process) to continue after the
         last message this iterator yielded."""
         windows = (
-            self._windows
+            list(self._windows)
             if self._windows is not None
             else [Window(self.filters.start_date, _exclusive_end(self.filters.end_date))]
         )
+        current = self._current
+        if current is not None and current.window is not None and self._windows is not None:
+            # Fold in the part of the current page the caller has received, on a copy.
+            settled = windows[current.window]
+            partial = Window(
+                settled.start,
+                settled.end,
+                Position(settled.position.value, set(settled.position.ids)),
+                settled.done,
+                settled.yielded + self._handed,
+            )
+            self._advance(partial.position, current.items[: self._handed])
+            windows[current.window] = partial
         return {
             "kind": "export",
             "version": CHECKPOINT_VERSION,
@@ -242,64 +258,142 @@ class MessageExport(PagedIterator[Message]):
                 start = position.value - _ONE_MS
         return start, end
 
+    def _live_cursor(self, cursor: str | None, last_request: float) -> str | None:
+        """``cursor``, or None when it has been idle too long to trust (reopen instead)."""
+        idle = self._clock.monotonic() - last_request
+        if cursor is not None and idle >= self._stale_after:
+            logger.info(
+                "export cursor idle for %.0fs (lives %.0fs): reopening from the checkpoint",
+                idle,
+                self._cursor_ttl,
+            )
+            self.recoveries += 1
+            return None
+        return cursor
+
     async def _read_window(
         self, window: Window, position: Position
     ) -> AsyncGenerator[tuple[ExportPage, list[Message]], None]:
-        """Pages of one window, each with the messages not yet yielded; recovers dead cursors."""
-        descending = self.filters.descending
+        """Pages of one window, each with the messages not yet yielded; recovers dead cursors.
+
+        With ``prefetch`` the next page is requested as soon as a page arrives, so HighLevel
+        prepares page N+1 while the caller works through page N (one page ahead, no more).
+        """
         cursor: str | None = None
+        query = self._query_range(window, position)
         last_request = 0.0
         failures_in_a_row = 0
-        while True:
-            if cursor is not None and self._clock.monotonic() - last_request >= self._stale_after:
-                logger.info(
-                    "export cursor idle for %.0fs (lives %.0fs): reopening from the checkpoint",
-                    self._clock.monotonic() - last_request,
-                    self._cursor_ttl,
-                )
-                self.recoveries += 1
-                cursor = None
-            start, end = self._query_range(window, position)
-            try:
-                self.requests += 1
-                page = await self._fetch(cursor=cursor, start_date=start, end_date=end)
-            except APIStatusError as exc:
-                if cursor is None or not _is_cursor_rejection(exc):
-                    raise
-                failures_in_a_row += 1
-                if failures_in_a_row > 3:
-                    raise CursorExpiredError(
-                        f"the export cursor was rejected {failures_in_a_row} times in a row: "
-                        f"{exc.message}"
-                    ) from exc
-                logger.warning("export cursor rejected (%s): reopening from the checkpoint", exc)
-                self.recoveries += 1
-                cursor = None
-                continue
-            last_request = self._clock.monotonic()
-            failures_in_a_row = 0
-            if self.total is None:
-                self.total = page.total
-            fresh: list[Message] = []
-            for message in page.messages:
-                value = self._sort_value(message)
-                if not window.contains(value) or position.already_passed(
-                    value, message.id, descending
-                ):
+        ahead: asyncio.Task[ExportPage] | None = None
+        ahead_started = 0.0
+        try:
+            while True:
+                request: Awaitable[ExportPage]
+                if ahead is None:
+                    cursor = self._live_cursor(cursor, last_request)
+                    if cursor is None:
+                        query = self._query_range(window, position)
+                    requested_at = self._clock.monotonic()
+                    self.requests += 1
+                    request = self._fetch(cursor=cursor, start_date=query[0], end_date=query[1])
+                else:
+                    requested_at, request, ahead = ahead_started, ahead, None
+                try:
+                    page = await request
+                except APIStatusError as exc:
+                    if cursor is None or not _is_cursor_rejection(exc):
+                        raise
+                    failures_in_a_row += 1
+                    if failures_in_a_row > 3:
+                        raise CursorExpiredError(
+                            f"the export cursor was rejected {failures_in_a_row} times in a row: "
+                            f"{exc.message}"
+                        ) from exc
+                    logger.warning(
+                        "export cursor rejected (%s): reopening from the checkpoint", exc
+                    )
+                    self.recoveries += 1
+                    cursor = None
                     continue
-                position.advance(value, message.id)
-                fresh.append(message)
-            yield page, fresh
-            cursor = page.next_cursor
-            if not cursor or not page.messages:
-                return
+                last_request = requested_at
+                failures_in_a_row = 0
+                if self.total is None:
+                    self.total = page.total
+                fresh = self._fresh(window, position, page.messages)
+                self._advance(position, fresh)
+                cursor = page.next_cursor
+                more = bool(cursor and page.messages)
+                if more and self.prefetch:
+                    cursor = self._live_cursor(cursor, last_request)
+                    if cursor is None:
+                        query = self._query_range(window, position)
+                    ahead_started = self._clock.monotonic()
+                    self.requests += 1
+                    ahead = asyncio.ensure_future(
+                        self._fetch(cursor=cursor, start_date=query[0], end_date=query[1])
+                    )
+                yield page, fresh
+                if not more:
+                    return
+        finally:
+            if ahead is not None:
+                await _stop(ahead)
 
-    def _delivered(self, page: Page[Message], items: list[Message]) -> None:
-        assert self._windows is not None and page.window is not None
-        window = self._windows[page.window]
-        for message in items:
-            window.position.advance(self._sort_value(message), message.id)
-        window.yielded += len(items)
+    def _fresh(self, window: Window, position: Position, messages: list[Message]) -> list[Message]:
+        """The messages inside the window and past the position (pages are sorted, so checking
+        the two ends suffices unless a boundary falls inside the page)."""
+        if not messages:
+            return messages
+        descending = self.filters.descending
+        first = self._sort_value(messages[0])
+        last = self._sort_value(messages[-1])
+        past_position = position.value is None or (
+            first is not None and (first < position.value if descending else first > position.value)
+        )
+        if past_position and first is not None and last is not None:
+            if window.contains(first) and window.contains(last):
+                return messages
+        return [
+            message
+            for message in messages
+            if window.contains(value := self._sort_value(message))
+            and not position.already_passed(value, message.id, descending)
+        ]
+
+    def _delivering(self, page: Page[Message]) -> None:
+        """A new page starts reaching the caller: settle the previous one into its window."""
+        self._settle()
+        self._current = page
+        self._handed = 0
+
+    def _settle(self) -> None:
+        current = self._current
+        if current is not None and self._windows is not None and current.window is not None:
+            window = self._windows[current.window]
+            handed = current.items[: self._handed]
+            self._advance(window.position, handed)
+            window.yielded += len(handed)
+        self._current = None
+        self._handed = 0
+
+    def _advance(self, position: Position, messages: list[Message]) -> None:
+        """Move ``position`` past ``messages`` (in sort order); only the tail's ties matter."""
+        if not messages:
+            return
+        last_value = self._sort_value(messages[-1])
+        if last_value is None:
+            for message in messages:
+                position.advance(self._sort_value(message), message.id)
+            return
+        ties = set()
+        for message in reversed(messages):
+            if self._sort_value(message) != last_value:
+                break
+            ties.add(message.id)
+        else:  # the whole run shares one value: it may continue a tie from earlier pages
+            if position.value == last_value:
+                ties |= position.ids
+        position.value = last_value
+        position.ids = ties
 
     # -- sequential ------------------------------------------------------------------------
 
@@ -332,6 +426,7 @@ class MessageExport(PagedIterator[Message]):
                         yield Page(fresh, export_page.next_cursor, self.total, index)
             finally:
                 await pages.aclose()
+            self._settle()  # the caller has taken every item of the window's last page
             window.done = True
 
     # -- parallel --------------------------------------------------------------------------
@@ -385,6 +480,7 @@ class MessageExport(PagedIterator[Message]):
                 async for index, messages, cursor in receive:
                     window = self._windows[index]
                     if messages is None:
+                        self._settle()  # every page sent before this marker was taken
                         window.done = True
                         continue
                     yield Page(messages, cursor, self.total, index)
@@ -426,7 +522,7 @@ class MessageExport(PagedIterator[Message]):
                 group.start_soon(worker)
 
 
-async def _stop(task: asyncio.Task[None]) -> None:
+async def _stop(task: asyncio.Task[Any]) -> None:
     if not task.done():
         task.cancel()
         try:

@@ -50,6 +50,7 @@ class PagedIterator(Generic[T], abc.ABC):
         # self), and an abandoned loop would then wait for the cyclic GC to close its generator.
         self._live: weakref.WeakSet[AsyncGenerator[Any, None]] = weakref.WeakSet()
         self._anext: AsyncGenerator[T, None] | None = None
+        self._handed = 0
 
     @abc.abstractmethod
     def _page_stream(self) -> AsyncGenerator[Page[T], None]:
@@ -73,16 +74,17 @@ class PagedIterator(Generic[T], abc.ABC):
         finally:
             await stream.aclose()
 
-    def _delivered(self, page: Page[T], items: list[T]) -> None:
-        """Called just before ``items`` of ``page`` reach the caller (checkpoints hook in here)."""
+    def _delivering(self, page: Page[T]) -> None:
+        """``page`` is about to reach the caller (checkpoints hook in here, once per page)."""
 
     async def _item_stream(self) -> AsyncGenerator[T, None]:
         pages = self._limited_pages()
         try:
             async for page in pages:
-                for item in page.items:
-                    self._delivered(page, [item])
-                    yield item
+                self._delivering(page)
+                for handed in range(1, len(page.items) + 1):
+                    self._handed = handed  # items of the current page the caller has received
+                    yield page.items[handed - 1]
         finally:
             await pages.aclose()
 
@@ -90,7 +92,8 @@ class PagedIterator(Generic[T], abc.ABC):
         pages = self._limited_pages()
         try:
             async for page in pages:
-                self._delivered(page, page.items)
+                self._delivering(page)
+                self._handed = len(page.items)
                 yield page
         finally:
             await pages.aclose()

@@ -1,0 +1,1 @@
+"""Benchmarks for ghl-conversations: ``python -m benchmarks`` (``--smoke`` for a quick run)."""
