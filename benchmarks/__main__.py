@@ -35,14 +35,34 @@ Results = dict[str, Any]
 def _sizes(smoke: bool) -> dict[str, Any]:
     if smoke:
         return {
-            "export_messages": 3_000, "rounds": 1, "gets": 60, "memory": (2_000, 20_000),
-            "concurrent": 100, "rate": {"limit": 20, "interval": 1.0, "latency": 0.15,
-                                        "seconds": 2.5, "page": 500, "messages": 100_000},
+            "export_messages": 3_000,
+            "rounds": 1,
+            "gets": 60,
+            "memory": (2_000, 20_000),
+            "concurrent": 100,
+            "rate": {
+                "limit": 20,
+                "interval": 1.0,
+                "latency": 0.15,
+                "seconds": 2.5,
+                "page": 500,
+                "messages": 100_000,
+            },
         }
     return {
-        "export_messages": 200_000, "rounds": 3, "gets": 2_000, "memory": (100_000, 1_000_000),
-        "concurrent": 1_000, "rate": {"limit": 100, "interval": 10.0, "latency": 0.3,
-                                      "seconds": 40.0, "page": 500, "messages": 400_000},
+        "export_messages": 200_000,
+        "rounds": 3,
+        "gets": 2_000,
+        "memory": (100_000, 1_000_000),
+        "concurrent": 1_000,
+        "rate": {
+            "limit": 100,
+            "interval": 10.0,
+            "latency": 0.3,
+            "seconds": 40.0,
+            "page": 500,
+            "messages": 400_000,
+        },
     }
 
 
@@ -64,7 +84,7 @@ async def export_throughput(size: dict[str, Any], include_official: bool) -> Res
         await contenders.floor_export(server)  # warm the server's caches and the JIT-less path
         order = list(names)
         for round_ in range(size["rounds"]):
-            for name in order[round_ % len(order):] + order[: round_ % len(order)]:
+            for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
                 count, seconds = await _timed(lambda n=name: names[n](server))
                 if count != size["export_messages"]:
                     raise RuntimeError(f"{name} exported {count} of {size['export_messages']}")
@@ -83,11 +103,14 @@ async def export_throughput(size: dict[str, Any], include_official: bool) -> Res
 
 async def call_overhead(size: dict[str, Any]) -> Results:
     with serve(messages=10_000) as server:
-        async with aiohttp.ClientSession() as session, session.get(
-            f"{server['url']}/conversations/messages/export",
-            params={"locationId": server["location"], "limit": "100"},
-            headers={**contenders.HEADERS, "Authorization": f"Bearer {server['token']}"},
-        ) as response:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.get(
+                f"{server['url']}/conversations/messages/export",
+                params={"locationId": server["location"], "limit": "100"},
+                headers={**contenders.HEADERS, "Authorization": f"Bearer {server['token']}"},
+            ) as response,
+        ):
             ids = [m["id"] for m in (await response.json())["messages"]]
         ids = (ids * (size["gets"] // len(ids) + 1))[: size["gets"]]
         floor: list[float] = []
@@ -97,8 +120,12 @@ async def call_overhead(size: dict[str, Any]) -> Results:
             sdk += await contenders.sdk_get_latencies(server, ids)
     floor_us = statistics.median(floor) * 1e6
     sdk_us = statistics.median(sdk) * 1e6
-    return {"floor_median_us": floor_us, "sdk_median_us": sdk_us,
-            "overhead_us": sdk_us - floor_us, "calls": len(sdk)}
+    return {
+        "floor_median_us": floor_us,
+        "sdk_median_us": sdk_us,
+        "overhead_us": sdk_us - floor_us,
+        "calls": len(sdk),
+    }
 
 
 _MEASURED_EXPORT = """
@@ -115,15 +142,31 @@ def _peak_rss_of_export(server: dict[str, Any], out: pathlib.Path) -> tuple[floa
     """Run the CLI export in a fresh process that reports its own peak RSS (a fork's
     ``wait4`` rusage would count the parent's pages too)."""
     done = subprocess.run(
-        [sys.executable, "-c", _MEASURED_EXPORT, "export", "--token", server["token"],
-         "--base-url", server["url"], "--location", server["location"], "--out", str(out),
-         "--quiet"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False,
+        [
+            sys.executable,
+            "-c",
+            _MEASURED_EXPORT,
+            "export",
+            "--token",
+            server["token"],
+            "--base-url",
+            server["url"],
+            "--location",
+            server["location"],
+            "--out",
+            str(out),
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
     )
     if done.returncode != 0:
         raise RuntimeError(f"the export failed: {done.stderr}")
-    peak_kb = next(int(line.split()[1]) for line in done.stderr.splitlines()
-                   if line.startswith("PEAK_RSS_KB"))
+    peak_kb = next(
+        int(line.split()[1]) for line in done.stderr.splitlines() if line.startswith("PEAK_RSS_KB")
+    )
     lines = sum(1 for _ in out.open("rb"))
     return peak_kb / 1024, lines
 
@@ -147,28 +190,39 @@ def memory(size: dict[str, Any]) -> Results:
 
 async def concurrency(size: dict[str, Any]) -> Results:
     with serve(messages=5_000) as server:
-        async with ghl.Client(token=server["token"], base_url=server["url"],
-                              rate_limit=contenders.unlimited()) as client:
+        async with ghl.Client(
+            token=server["token"], base_url=server["url"], rate_limit=contenders.unlimited()
+        ) as client:
             page = await client.messages.export_page(server["location"], limit=100)
             ids = [page.messages[i % len(page.messages)].id for i in range(size["concurrent"])]
             started = time.perf_counter()
-            outcomes = await asyncio.gather(*(client.messages.get(i) for i in ids),
-                                            return_exceptions=True)
+            outcomes = await asyncio.gather(
+                *(client.messages.get(i) for i in ids), return_exceptions=True
+            )
             seconds = time.perf_counter() - started
             transport = client.transport
-            opened = transport.connections_opened if isinstance(
-                transport, ghl.AiohttpTransport) else None
+            opened = (
+                transport.connections_opened
+                if isinstance(transport, ghl.AiohttpTransport)
+                else None
+            )
     errors = sum(isinstance(o, BaseException) for o in outcomes)
-    return {"calls": len(ids), "seconds": seconds, "errors": errors,
-            "connections_opened": opened, "pool_limit": 100}
+    return {
+        "calls": len(ids),
+        "seconds": seconds,
+        "errors": errors,
+        "connections_opened": opened,
+        "pool_limit": 100,
+    }
 
 
 async def _budget_run(server: dict[str, Any], rate: dict[str, Any], workers: int) -> float:
     async with ghl.Client(token=server["token"], base_url=server["url"]) as client:
         count = 0
         started = time.perf_counter()
-        async with client.messages.export(server["location"], limit=rate["page"],
-                                          concurrency=workers) as export:
+        async with client.messages.export(
+            server["location"], limit=rate["page"], concurrency=workers
+        ) as export:
             async for _ in export:
                 count += 1
                 if time.perf_counter() - started >= rate["seconds"]:
@@ -181,8 +235,12 @@ async def rate_budget(size: dict[str, Any]) -> Results:
     budget = rate["limit"] / rate["interval"] * rate["page"]
     results: Results = {"budget_messages_per_second": budget, **rate}
     for label, workers in (("single cursor", 1), ("parallel windows (4)", 4)):
-        with serve(messages=rate["messages"], latency=rate["latency"],
-                   rate_limit=rate["limit"], rate_interval=rate["interval"]) as server:
+        with serve(
+            messages=rate["messages"],
+            latency=rate["latency"],
+            rate_limit=rate["limit"],
+            rate_interval=rate["interval"],
+        ) as server:
             per_second = await _budget_run(server, rate, workers)
         results[label] = {"messages_per_second": per_second, "fraction": per_second / budget}
     return results
@@ -199,28 +257,50 @@ def _machine() -> Results:
 
 
 def render(results: Results) -> str:
-    lines = ["## Export throughput (500 messages a page, no faults)", "",
-             "| contender | median s | messages/s | time vs floor |", "|---|---:|---:|---:|"]
+    lines = [
+        "## Export throughput (500 messages a page, no faults)",
+        "",
+        "| contender | median s | messages/s | time vs floor |",
+        "|---|---:|---:|---:|",
+    ]
     for name, row in results["export_throughput"].items():
-        lines.append(f"| {name} | {row['median_seconds']:.2f} | "
-                     f"{row['messages_per_second']:,.0f} | {row['time_vs_floor']:.2f}x |")
+        lines.append(
+            f"| {name} | {row['median_seconds']:.2f} | "
+            f"{row['messages_per_second']:,.0f} | {row['time_vs_floor']:.2f}x |"
+        )
     overhead = results["call_overhead"]
-    lines += ["", "## Per-call overhead (messages.get, sequential)", "",
-              f"floor {overhead['floor_median_us']:.0f} us, ghl-conversations "
-              f"{overhead['sdk_median_us']:.0f} us: **{overhead['overhead_us']:.0f} us** over the "
-              f"floor (median of {overhead['calls']} calls)",
-              "", "## Memory (CLI export to JSONL, peak RSS)", "",
-              "| messages | peak RSS MB | seconds |", "|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Per-call overhead (messages.get, sequential)",
+        "",
+        f"floor {overhead['floor_median_us']:.0f} us, ghl-conversations "
+        f"{overhead['sdk_median_us']:.0f} us: **{overhead['overhead_us']:.0f} us** over the "
+        f"floor (median of {overhead['calls']} calls)",
+        "",
+        "## Memory (CLI export to JSONL, peak RSS)",
+        "",
+        "| messages | peak RSS MB | seconds |",
+        "|---:|---:|---:|",
+    ]
     for count, row in results["memory"].items():
         lines.append(f"| {int(count):,} | {row['peak_rss_mb']:.0f} | {row['seconds']:.1f} |")
     conc = results["concurrency"]
-    lines += ["", "## Concurrency (concurrent messages.get on one client)", "",
-              f"{conc['calls']:,} calls in {conc['seconds']:.2f} s, {conc['errors']} errors, "
-              f"{conc['connections_opened']} connections opened (pool limit {conc['pool_limit']})"]
+    lines += [
+        "",
+        "## Concurrency (concurrent messages.get on one client)",
+        "",
+        f"{conc['calls']:,} calls in {conc['seconds']:.2f} s, {conc['errors']} errors, "
+        f"{conc['connections_opened']} connections opened (pool limit {conc['pool_limit']})",
+    ]
     rate = results["rate_budget"]
-    lines += ["", f"## Rate budget ({rate['limit']} requests / {rate['interval']:g} s, "
-              f"{rate['latency'] * 1000:.0f} ms latency, {rate['page']} a page)", "",
-              "| mode | messages/s | fraction of budget |", "|---|---:|---:|"]
+    lines += [
+        "",
+        f"## Rate budget ({rate['limit']} requests / {rate['interval']:g} s, "
+        f"{rate['latency'] * 1000:.0f} ms latency, {rate['page']} a page)",
+        "",
+        "| mode | messages/s | fraction of budget |",
+        "|---|---:|---:|",
+    ]
     for label in ("single cursor", "parallel windows (4)"):
         row = rate[label]
         lines.append(f"| {label} | {row['messages_per_second']:,.0f} | {row['fraction']:.0%} |")

@@ -1,4 +1,4 @@
-"""What is measured: the floor (bare aiohttp), this SDK, and the official SDK, doing the same job."""
+"""The contenders: the floor (bare aiohttp), this SDK and the official SDK, doing one job."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ async def floor_export(server: dict[str, Any], limit: int = 500) -> int:
             params = {"locationId": server["location"], "limit": str(limit)}
             if cursor:
                 params["cursor"] = cursor
-            async with session.get(f"{server['url']}/conversations/messages/export",
-                                   params=params) as response:
+            async with session.get(
+                f"{server['url']}/conversations/messages/export", params=params
+            ) as response:
                 data = await response.json()
             count += len(data["messages"])
             cursor = data.get("nextCursor")
@@ -39,8 +40,9 @@ async def floor_export(server: dict[str, Any], limit: int = 500) -> int:
 async def sdk_export(server: dict[str, Any], limit: int = 500) -> int:
     """This SDK yielding full models (aware datetimes, enums)."""
     count = 0
-    async with ghl.Client(token=server["token"], base_url=server["url"],
-                          rate_limit=unlimited()) as client:
+    async with ghl.Client(
+        token=server["token"], base_url=server["url"], rate_limit=unlimited()
+    ) as client:
         async for message in client.messages.export(server["location"], limit=limit):
             count += 1 if message.id else 0
     return count
@@ -58,8 +60,9 @@ async def official_export(server: dict[str, Any], limit: int = 500) -> int:
     """The official gohighlevel-api-client, driven through its cursor by hand (bare dicts)."""
     from highlevel import HighLevel
 
-    pointed = type("FakeHighLevel", (HighLevel,),
-                   {"BASE_URL": server["url"], "API_VERSION": "2021-04-15"})
+    pointed = type(
+        "FakeHighLevel", (HighLevel,), {"BASE_URL": server["url"], "API_VERSION": "2021-04-15"}
+    )
     client = pointed(private_integration_token=server["token"])
     count = 0
     cursor = None
@@ -90,8 +93,9 @@ async def floor_get_latencies(server: dict[str, Any], ids: list[str]) -> list[fl
 
 async def sdk_get_latencies(server: dict[str, Any], ids: list[str]) -> list[float]:
     latencies = []
-    async with ghl.Client(token=server["token"], base_url=server["url"],
-                          rate_limit=unlimited()) as client:
+    async with ghl.Client(
+        token=server["token"], base_url=server["url"], rate_limit=unlimited()
+    ) as client:
         for message_id in ids:
             started = time.perf_counter()
             await client.messages.get(message_id)

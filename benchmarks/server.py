@@ -30,8 +30,10 @@ async def _serve(args: argparse.Namespace) -> None:
         future_values=False,
     )
     async with fake:
-        print(json.dumps({"url": fake.url, "token": fake.token, "location": fake.location_id}),
-              flush=True)
+        print(
+            json.dumps({"url": fake.url, "token": fake.token, "location": fake.location_id}),
+            flush=True,
+        )
         loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)
 
@@ -42,10 +44,22 @@ def serve(
 ) -> Iterator[dict[str, Any]]:
     """Start the fake in a subprocess; yield its url/token/location; stop it afterwards."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.server", "--messages", str(messages),
-         "--latency", str(latency), "--rate-limit", str(rate_limit),
-         "--rate-interval", str(rate_interval)],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.server",
+            "--messages",
+            str(messages),
+            "--latency",
+            str(latency),
+            "--rate-limit",
+            str(rate_limit),
+            "--rate-interval",
+            str(rate_interval),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert process.stdout is not None

@@ -22,7 +22,7 @@ from typing import Any, Literal
 import attrs
 import orjson
 
-from ._converter import camelize, gc_paused, structure, unstructure
+from ._converter import camelize, converter, gc_paused, unstructure
 from ._dates import format_wire_datetime, to_epoch_ms
 from ._http import WireCall
 from ._transport import FormPart, Response
@@ -194,13 +194,13 @@ class Endpoint:
             return response.content
         if self.result is TEXT:
             return response.content.decode(_charset(response.headers), errors="replace")
-        with gc_paused():
+        with gc_paused(large=len(response.content) > 32_768):
             data = orjson.loads(response.content) if response.content.strip() else {}
             if self.unwrap is not None:
                 data = self.unwrap(data)
             if self.result is JSON:
                 return data
-            return structure(data, self.result)
+            return converter.structure(data, self.result)
 
 
 def _charset(headers: Mapping[str, str]) -> str:
@@ -273,6 +273,11 @@ class Operation:
         self.stub = stub
         self.signature = inspect.signature(stub)
         self._choices: dict[str, tuple[frozenset[Any], bool]] | None = None
+        parameters = [p for name, p in self.signature.parameters.items() if name != "self"]
+        self._positional = tuple(p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD)
+        self._names = frozenset(p.name for p in parameters)
+        self._defaults = {p.name: p.default for p in parameters if p.default is not p.empty}
+        self._required = frozenset(p.name for p in parameters if p.default is p.empty)
         functools.update_wrapper(self, stub)
         params = set(self.signature.parameters) - {"self"}
         unknown = {a.name for a in endpoint.args} - params
@@ -297,11 +302,30 @@ class Operation:
             }
         return self._choices
 
-    def bind(self, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    def _bind_arguments(
+        self, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Arguments by name with defaults applied; ``inspect`` only for the unusual cases (it
+        then raises the exact TypeError Python would)."""
+        positional = self._positional[: len(args)]
+        if (
+            len(args) <= len(self._positional)
+            and self._names.issuperset(kwargs)
+            and not any(name in kwargs for name in positional)
+            and self._required.issubset({*positional, *kwargs})
+        ):
+            values = dict(self._defaults)
+            values.update(zip(positional, args, strict=True))
+            values.update(kwargs)
+            return values
         bound = self.signature.bind(instance, *args, **kwargs)
         bound.apply_defaults()
         values = dict(bound.arguments)
         values.pop("self", None)
+        return values
+
+    def bind(self, instance: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+        values = self._bind_arguments(instance, args, kwargs)
         for name, (choices, is_list) in self._literal_checks().items():
             value = values.get(name)
             if value is None:

@@ -349,9 +349,9 @@ class MessageExport(PagedIterator[Message]):
         past_position = position.value is None or (
             first is not None and (first < position.value if descending else first > position.value)
         )
-        if past_position and first is not None and last is not None:
-            if window.contains(first) and window.contains(last):
-                return messages
+        inside = first is not None and last is not None
+        if past_position and inside and window.contains(first) and window.contains(last):
+            return messages
         return [
             message
             for message in messages

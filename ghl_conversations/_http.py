@@ -115,15 +115,36 @@ class HTTPCore:
         waited = await self.limiter.acquire(key)
         if waited > 0:
             logger.debug("%s waited %.3fs for the rate limit", call.operation_id, waited)
+        if waited > 0 and self.hooks.on_rate_limit_wait:
             self.hooks.emit(
                 self.hooks.on_rate_limit_wait,
                 RateLimitWaitEvent(call.operation_id, call.location_id, waited),
             )
-        self.hooks.emit(
-            self.hooks.on_request,
-            RequestEvent(call.operation_id, call.method, call.path, call.location_id, attempt),
-        )
+        if self.hooks.on_request:
+            self.hooks.emit(
+                self.hooks.on_request,
+                RequestEvent(call.operation_id, call.method, call.path, call.location_id, attempt),
+            )
         return await self.auth.get_token(call.location_id)
+
+    async def _next_attempt(
+        self,
+        call: WireCall,
+        error: Exception,
+        attempt: int,
+        options: CallOptions,
+        token: str,
+        refreshed: bool,
+    ) -> tuple[int, bool]:
+        """After a failed attempt: raise ``error``, or return the next (attempt, refreshed)."""
+        retry, now_refreshed = await self._after_error(
+            call, error, attempt, options, token, refreshed
+        )
+        if not retry:
+            raise error
+        if now_refreshed and not refreshed:
+            return attempt, True  # a token refresh does not use up a retry
+        return attempt + 1, refreshed
 
     async def _after_error(
         self,
@@ -182,6 +203,8 @@ class HTTPCore:
             elapsed * 1000,
             attempt + 1,
         )
+        if not self.hooks.on_response:
+            return
         self.hooks.emit(
             self.hooks.on_response,
             ResponseEvent(
@@ -218,15 +241,9 @@ class HTTPCore:
                 if response.status < 400:
                     return response
                 error = error_from_response(response.status, response.headers, response.content)
-            retry, now_refreshed = await self._after_error(
+            attempt, refreshed = await self._next_attempt(
                 call, error, attempt, options, token, refreshed
             )
-            if not retry:
-                raise error
-            if now_refreshed and not refreshed:
-                refreshed = True
-            else:
-                attempt += 1
 
     @asynccontextmanager
     async def stream(self, call: WireCall, options: CallOptions) -> AsyncIterator[StreamResponse]:
@@ -253,12 +270,6 @@ class HTTPCore:
                     raise  # the body was being read by the caller: too late to retry
                 self._finish(call, attempt, started, None, type(exc).__name__)
                 error = exc
-            retry, now_refreshed = await self._after_error(
+            attempt, refreshed = await self._next_attempt(
                 call, error, attempt, options, token, refreshed
             )
-            if not retry:
-                raise error
-            if now_refreshed and not refreshed:
-                refreshed = True
-            else:
-                attempt += 1

@@ -20,6 +20,8 @@ from ._errors import RateLimitError
 
 __all__ = ["RateLimitConfig", "RateLimiter"]
 
+_MAX_WAIT_SLICE = 0.5
+
 
 @attrs.frozen
 class RateLimitConfig:
@@ -51,7 +53,7 @@ class _Bucket:
         self.interval = config.interval
         self.daily_remaining: int | None = None
         self.starts: collections.deque[float] = collections.deque()
-        self.lock = anyio.Lock()
+        self.lock = anyio.Lock(fast_acquire=True)  # no event-loop round trip when free
         self.paused_until = 0.0
 
 
@@ -96,9 +98,10 @@ class RateLimiter:
             if daily_spent:  # the caller opted in to waiting for the new day
                 await self._clock.sleep(_seconds_to_utc_midnight(self._clock.time()))
                 bucket.daily_remaining = None
-            limit = max(1, bucket.max_requests - self.config.reserve)
-            window = bucket.interval + self.config.margin
             while True:
+                # Re-read each round: responses to earlier requests refine the bucket's limits.
+                limit = max(1, bucket.max_requests - self.config.reserve)
+                window = bucket.interval + self.config.margin
                 now = self._clock.monotonic()
                 while bucket.starts and bucket.starts[0] <= now - window:
                     bucket.starts.popleft()
@@ -107,8 +110,10 @@ class RateLimiter:
                     delay = max(delay, bucket.starts[0] + window - now)
                 if delay <= 0:
                     break
-                waited += delay
-                await self._clock.sleep(delay)
+                # Wait in slices: a response may meanwhile teach us the real (shorter) window.
+                step = min(delay, _MAX_WAIT_SLICE)
+                waited += step
+                await self._clock.sleep(step)
             bucket.starts.append(self._clock.monotonic())
             if bucket.daily_remaining is not None:
                 bucket.daily_remaining -= 1

@@ -107,11 +107,13 @@ async def test_40_sequential_calls_against_10_per_second_see_at_most_one_429(
     assert waits, "the client must have paced itself"
 
 
-async def test_a_burst_of_300_concurrent_calls_queues_over_a_bounded_pool(
-    clock: ManualClock,
-) -> None:
-    async with FakeHighLevel(messages=50, clock=clock) as fake:
+async def test_a_burst_of_300_concurrent_calls_queues_over_a_bounded_pool() -> None:
+    # Real time (a manual clock would jump 1 s ahead while requests are still in flight), with a
+    # 100-per-second budget: 300 calls must wait their turn instead of drawing 429s.
+    async with FakeHighLevel(messages=50, rate_limit=100, rate_interval=1.0) as fake:
         async with fake.client(pool_limit=8) as client:
+            waits: list[ghl.RateLimitWaitEvent] = []
+            client.hooks.on_rate_limit_wait.append(waits.append)
             ids = [fake.dataset.message_id(i % 50) for i in range(300)]
             results = await asyncio.gather(*(client.messages.get(i) for i in ids))
             transport = client.transport
@@ -119,6 +121,7 @@ async def test_a_burst_of_300_concurrent_calls_queues_over_a_bounded_pool(
             assert transport.connections_opened <= 8
     assert [m.id for m in results] == ids
     assert fake.rate_limited == 0
+    assert waits, "the burst must have queued on the limiter"
 
 
 async def test_retry_after_is_honoured_and_a_long_one_fails_fast(

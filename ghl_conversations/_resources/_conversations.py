@@ -102,27 +102,8 @@ class Conversations(Resource):
         Pages with ``startAfterDate`` (the last conversation's sort value) and stops without an
         extra request once ``total`` conversations arrived.
         """
-        filters = {
-            "location_id": location_id,
-            "contact_id": contact_id,
-            "assigned_to": assigned_to,
-            "followers": followers,
-            "mentions": mentions,
-            "query": query,
-            "sort": sort,
-            "last_message_type": last_message_type,
-            "last_message_action": last_message_action,
-            "last_message_direction": last_message_direction,
-            "status": status,
-            "sort_by": sort_by,
-            "sort_score_profile": sort_score_profile,
-            "score_profile": score_profile,
-            "score_profile_min": score_profile_min,
-            "score_profile_max": score_profile_max,
-            "start_date": start_date,
-            "end_date": end_date,
-            "limit": limit,
-        }
+        # Every argument but max_items is a search filter, passed on unchanged to each page.
+        filters = {k: v for k, v in locals().items() if k not in ("self", "max_items")}
         self._check("search_page", dict(filters))
         search_page: Any = self.search_page
 

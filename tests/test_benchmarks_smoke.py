@@ -1,0 +1,32 @@
+"""The benchmark runner works (a seconds-long smoke run; timings are reported, never asserted)."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def test_benchmark_runner_smoke(tmp_path: pathlib.Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--smoke", "--no-official", "--out", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    results = json.loads((tmp_path / "smoke.json").read_text())
+    assert set(results) >= {
+        "export_throughput",
+        "call_overhead",
+        "memory",
+        "concurrency",
+        "rate_budget",
+    }
+    assert results["concurrency"]["errors"] == 0
+    assert all(row["lines"] == int(count) for count, row in results["memory"].items())
+    assert "## Export throughput" in done.stdout
