@@ -128,19 +128,21 @@ async def call_overhead(size: dict[str, Any]) -> Results:
     }
 
 
+# VmHWM is the peak RSS of this address space alone. getrusage()'s ru_maxrss is not: after exec
+# Linux keeps the pre-exec high-water mark, i.e. the (large) benchmark parent's RSS at fork time.
 _MEASURED_EXPORT = """
-import resource, sys
+import sys
 from ghl_conversations.cli import main
 code = main(sys.argv[1:])
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 print(f"PEAK_RSS_KB {peak}", file=sys.stderr)
 sys.exit(code)
 """
 
 
 def _peak_rss_of_export(server: dict[str, Any], out: pathlib.Path) -> tuple[float, int]:
-    """Run the CLI export in a fresh process that reports its own peak RSS (a fork's
-    ``wait4`` rusage would count the parent's pages too)."""
+    """Run the CLI export in a fresh process that reports its own peak RSS."""
     done = subprocess.run(
         [
             sys.executable,

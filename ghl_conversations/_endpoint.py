@@ -190,17 +190,25 @@ class Endpoint:
     # -- response ------------------------------------------------------------------------
 
     def parse(self, response: Response) -> Any:
+        """The result the table promises: a model, decoded JSON, bytes or text."""
         if self.result is BYTES:
             return response.content
         if self.result is TEXT:
             return response.content.decode(_charset(response.headers), errors="replace")
-        with gc_paused(large=len(response.content) > 32_768):
-            data = orjson.loads(response.content) if response.content.strip() else {}
-            if self.unwrap is not None:
-                data = self.unwrap(data)
+        with gc_paused(large=len(response.content) > _LARGE_BODY):
+            data = self.decode(response)
             if self.result is JSON:
                 return data
             return converter.structure(data, self.result)
+
+    def decode(self, response: Response) -> Any:
+        """The response's JSON in its normal shape (unwrapped), before any model is built."""
+        with gc_paused(large=len(response.content) > _LARGE_BODY):
+            data = orjson.loads(response.content) if response.content.strip() else {}
+            return self.unwrap(data) if self.unwrap is not None else data
+
+
+_LARGE_BODY = 32_768
 
 
 def _charset(headers: Mapping[str, str]) -> str:

@@ -30,6 +30,7 @@ import orjson
 from anyio.streams.memory import MemoryObjectSendStream
 
 from ._clock import Clock
+from ._converter import structure
 from ._dates import parse_wire_datetime
 from ._errors import APIStatusError, CursorExpiredError
 from ._models import ExportPage, Message
@@ -43,6 +44,7 @@ logger = logging.getLogger("ghl_conversations")
 CURSOR_TTL = 120.0
 _ONE_MS = _dt.timedelta(milliseconds=1)
 CHECKPOINT_VERSION = 1
+_KICK_ROUNDS = 1
 
 
 @attrs.frozen
@@ -143,7 +145,8 @@ class Window:
         )
 
 
-FetchExportPage = Callable[..., Awaitable[ExportPage]]
+#: Returns one export page as decoded JSON (models are built by the iterator).
+FetchExportPage = Callable[..., Awaitable[Any]]
 
 
 def _is_cursor_rejection(error: APIStatusError) -> bool:
@@ -283,11 +286,11 @@ class MessageExport(PagedIterator[Message]):
         query = self._query_range(window, position)
         last_request = 0.0
         failures_in_a_row = 0
-        ahead: asyncio.Task[ExportPage] | None = None
+        ahead: asyncio.Task[Any] | None = None
         ahead_started = 0.0
         try:
             while True:
-                request: Awaitable[ExportPage]
+                request: Awaitable[Any]
                 if ahead is None:
                     cursor = self._live_cursor(cursor, last_request)
                     if cursor is None:
@@ -298,7 +301,7 @@ class MessageExport(PagedIterator[Message]):
                 else:
                     requested_at, request, ahead = ahead_started, ahead, None
                 try:
-                    page = await request
+                    data = await request
                 except APIStatusError as exc:
                     if cursor is None or not _is_cursor_rejection(exc):
                         raise
@@ -316,12 +319,7 @@ class MessageExport(PagedIterator[Message]):
                     continue
                 last_request = requested_at
                 failures_in_a_row = 0
-                if self.total is None:
-                    self.total = page.total
-                fresh = self._fresh(window, position, page.messages)
-                self._advance(position, fresh)
-                cursor = page.next_cursor
-                more = bool(cursor and page.messages)
+                cursor, more = _next_cursor(data)
                 if more and self.prefetch:
                     cursor = self._live_cursor(cursor, last_request)
                     if cursor is None:
@@ -331,6 +329,15 @@ class MessageExport(PagedIterator[Message]):
                     ahead = asyncio.ensure_future(
                         self._fetch(cursor=cursor, start_date=query[0], end_date=query[1])
                     )
+                    # Let the request reach the wire before the caller's loop takes over: a
+                    # loop over 500 messages never yields to the event loop by itself.
+                    for _ in range(_KICK_ROUNDS):
+                        await asyncio.sleep(0)
+                page = structure(data, ExportPage)  # while HighLevel prepares the next page
+                if self.total is None:
+                    self.total = page.total
+                fresh = self._fresh(window, position, page.messages)
+                self._advance(position, fresh)
                 yield page, fresh
                 if not more:
                     return
@@ -433,7 +440,7 @@ class MessageExport(PagedIterator[Message]):
 
     async def _probe_edge(self, order: str) -> _dt.datetime | None:
         """The oldest or newest message date matching the filters (one small request)."""
-        page = await self._fetch(
+        data = await self._fetch(
             cursor=None,
             start_date=self.filters.start_date,
             end_date=self.filters.end_date,
@@ -442,6 +449,7 @@ class MessageExport(PagedIterator[Message]):
             limit=10,
         )
         self.requests += 1
+        page = structure(data, ExportPage)
         if self.total is None:
             self.total = page.total
         dates = [m.date_added for m in page.messages if m.date_added is not None]
@@ -520,6 +528,16 @@ class MessageExport(PagedIterator[Message]):
         async with send, anyio.create_task_group() as group:
             for _ in range(min(self.concurrency, len(todo))):
                 group.start_soon(worker)
+
+
+def _next_cursor(data: Any) -> tuple[str | None, bool]:
+    """(nextCursor, whether another page follows) from a decoded export page."""
+    if not isinstance(data, dict):
+        return None, False
+    cursor = data.get("nextCursor")
+    if not isinstance(cursor, str) or not cursor:
+        return None, False
+    return cursor, bool(data.get("messages"))
 
 
 async def _stop(task: asyncio.Task[Any]) -> None:

@@ -1,4 +1,4 @@
-"""The pytest plugin that users get: ``ghl_fake`` and ``ghl_client`` fixtures, ``ghl_fake`` marker."""
+"""The pytest plugin users get: the ``ghl_fake`` and ``ghl_client`` fixtures and the marker."""
 
 from __future__ import annotations
 

@@ -53,11 +53,18 @@ class Resource:
         return endpoint.build(values, location_id=view_location, files=files)
 
     async def _execute(
-        self, endpoint: Endpoint, values: Mapping[str, Any], files: list[FormPart] | None = None
+        self,
+        endpoint: Endpoint,
+        values: Mapping[str, Any],
+        files: list[FormPart] | None = None,
+        *,
+        decode_only: bool = False,
     ) -> Any:
+        """Run one row's call; ``decode_only`` returns the decoded JSON, leaving the building
+        of models to the caller (the export reads its cursor first, to request the next page)."""
         call = self._build(endpoint, values, files)
         response = await self._context.core.send(call, self._context.options)
-        return endpoint.parse(response)
+        return endpoint.decode(response) if decode_only else endpoint.parse(response)
 
     @asynccontextmanager
     async def _stream(

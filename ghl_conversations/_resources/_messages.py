@@ -132,11 +132,14 @@ class Messages(Resource):
             sort_order=sort_order,
             limit=limit,
         )
-        export_page: Any = self.export_page
+        row = endpoint("export-messages-by-location")
 
-        async def fetch(**overrides: Any) -> ExportPage:
-            page: ExportPage = await export_page(**{**fixed, **overrides})
-            return page
+        async def fetch(**overrides: Any) -> Any:
+            # The same row and checks as export_page, but the page comes back as decoded JSON:
+            # the iterator reads the next cursor and requests that page before building models.
+            values = {**fixed, **overrides}
+            self._check("export_page", values)
+            return await self._execute(row, values, decode_only=True)
 
         return MessageExport(
             fetch,
