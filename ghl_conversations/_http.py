@@ -136,26 +136,8 @@ class HTTPCore:
         token: str,
         refreshed: bool,
     ) -> tuple[int, bool]:
-        """After a failed attempt: raise ``error``, or return the next (attempt, refreshed)."""
-        retry, now_refreshed = await self._after_error(
-            call, error, attempt, options, token, refreshed
-        )
-        if not retry:
-            raise error
-        if now_refreshed and not refreshed:
-            return attempt, True  # a token refresh does not use up a retry
-        return attempt + 1, refreshed
-
-    async def _after_error(
-        self,
-        call: WireCall,
-        error: Exception,
-        attempt: int,
-        options: CallOptions,
-        token: str,
-        refreshed: bool,
-    ) -> tuple[bool, bool]:
-        """Decide about a failed attempt: (retry?, token refreshed?). Sleeps before a retry."""
+        """After a failed attempt: raise ``error``, or sleep as the policy says and return the
+        next (attempt, refreshed). A token refresh does not use up a retry."""
         if (
             isinstance(error, APIStatusError)
             and error.status == 401
@@ -164,9 +146,9 @@ class HTTPCore:
             and await self.auth.invalidate(call.location_id, token)
         ):
             logger.info("%s: access token refused as expired; refreshed it", call.operation_id)
-            return True, True
+            return attempt, True
         if attempt >= options.max_retries or not self._wants_retry(call, error):
-            return False, refreshed
+            raise error
         delay = self.retry.delay_for(error, attempt, self._rng)
         if isinstance(error, APIStatusError) and error.status == 429:
             self.limiter.pause(self.auth.bucket_key(call.location_id), delay)
@@ -189,7 +171,7 @@ class HTTPCore:
             ),
         )
         await self.clock.sleep(delay)
-        return True, refreshed
+        return attempt + 1, refreshed
 
     def _finish(
         self, call: WireCall, attempt: int, started: float, status: int | None, error: str | None

@@ -1120,16 +1120,7 @@ class FakeHighLevel:
                 "conversationProviderId": data.get("conversationProviderId"),
             },
         )
-        return _json(
-            {
-                "success": True,
-                "conversationId": conversation_id,
-                "messageId": stored["id"],
-                "message": "Message added successfully",
-                "contactId": contact_id,
-                "dateAdded": stored["dateAdded"],
-            }
-        )
+        return self._processed(stored)
 
     async def _outbound(self, request: web.Request) -> web.Response:
         data = await self._body(request)
@@ -1151,13 +1142,18 @@ class FakeHighLevel:
                 "altId": data.get("altId"),
             },
         )
+        return self._processed(stored)
+
+    @staticmethod
+    def _processed(stored: dict[str, Any]) -> web.Response:
+        """The answer to an added inbound message or outbound call."""
         return _json(
             {
                 "success": True,
-                "conversationId": conversation["id"],
+                "conversationId": stored["conversationId"],
                 "messageId": stored["id"],
                 "message": "Message added successfully",
-                "contactId": conversation["contactId"],
+                "contactId": stored["contactId"],
                 "dateAdded": stored["dateAdded"],
             }
         )
