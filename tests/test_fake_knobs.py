@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
 import pytest_asyncio
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ghl_conversations.testing import FakeHighLevel, Fault, ManualClock
+from ghl_conversations.testing._data import format_ms
 
 
 @pytest_asyncio.fixture
@@ -176,3 +180,9 @@ async def test_a_million_messages_cost_nothing_up_front() -> None:
         page = await client.messages.export_page(fake.location_id, limit=500)
     assert page.total == 1_000_000 and len(page.messages) == 500
     assert time.monotonic() - started < 5
+
+
+@given(st.integers(min_value=0, max_value=4_102_444_800_000))
+def test_the_fakes_fast_date_format_matches_highlevels_style(ms: int) -> None:
+    moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=ms)
+    assert format_ms(ms) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
