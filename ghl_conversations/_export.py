@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import logging
-import math
 from collections.abc import AsyncGenerator, Awaitable, Callable
 from typing import Any
 
@@ -556,7 +555,3 @@ async def _stop(task: asyncio.Task[Any]) -> None:
 def _exclusive_end(end: _dt.datetime | None) -> _dt.datetime | None:
     """A caller's ``end_date`` is inclusive; windows are half-open."""
     return end + _ONE_MS if end is not None else None
-
-
-def estimate_pages(total: int | None, limit: int) -> int | None:
-    return None if total is None else math.ceil(total / max(1, limit))

@@ -176,16 +176,21 @@ class Dataset:
     def end_ms(self) -> int:
         return self.date_ms(max(0, self.count - 1))
 
-    def kind(self, index: int) -> tuple[str, int, str | None]:
-        h = _mix(self.seed * 1_000_003 + index)
+    def _hash(self, index: int) -> int:
+        return _mix(self.seed * 1_000_003 + index)
+
+    def kind(self, index: int, h: int | None = None) -> tuple[str, int, str | None]:
+        """(messageType, numeric type, export channel) of message ``index`` (``h``: its hash)."""
+        if h is None:
+            h = self._hash(index)
         if self.future_values and h % 97 == 0:
             return FUTURE_KIND
         message_type, number, channel, _ = _KINDS[_KIND_TABLE[(h >> 8) % len(_KIND_TABLE)]]
         return message_type, number, channel
 
     def generate(self, index: int) -> dict[str, Any]:
-        h = _mix(self.seed * 1_000_003 + index)
-        message_type, number, _channel = self.kind(index)
+        h = self._hash(index)
+        message_type, number, _channel = self.kind(index, h)
         conv = index % self.conversations
         ms = self.date_ms(index)
         message: dict[str, Any] = {

@@ -1044,13 +1044,6 @@ class FakeHighLevel:
 
     # -- messages: writing -----------------------------------------------------------------
 
-    def _store_message(
-        self, dataset: Dataset, *, message_type: str, number: int, fields: dict[str, Any]
-    ) -> dict[str, Any]:
-        return self.add_message(
-            dataset.location_id, messageType=message_type, type=number, **fields
-        )
-
     async def _send(self, request: web.Request) -> web.Response:
         data = await self._body(request)
         self._require(data, "type", "contactId")
@@ -1071,18 +1064,16 @@ class FakeHighLevel:
             "FB": "TYPE_FACEBOOK",
             "Live_Chat": "TYPE_LIVE_CHAT",
         }.get(data["type"], "TYPE_CUSTOM_SMS")
-        stored = self._store_message(
-            dataset,
-            message_type=message_type,
-            number=3 if data["type"] == "Email" else 2,
-            fields={
-                "contactId": data["contactId"],
-                "conversationId": conversation_id,
-                "body": data.get("message") or data.get("html") or "",
-                "direction": "outbound",
-                "status": "scheduled" if data.get("scheduledTimestamp") else "pending",
-                "attachments": data.get("attachments") or [],
-            },
+        stored = self.add_message(
+            dataset.location_id,
+            messageType=message_type,
+            type=3 if data["type"] == "Email" else 2,
+            contactId=data["contactId"],
+            conversationId=conversation_id,
+            body=data.get("message") or data.get("html") or "",
+            direction="outbound",
+            status="scheduled" if data.get("scheduledTimestamp") else "pending",
+            attachments=data.get("attachments") or [],
         )
         result = {
             "conversationId": conversation_id,
@@ -1105,20 +1096,18 @@ class FakeHighLevel:
             dataset = self.dataset
             contact_id = data["contactId"]
             conversation_id = self._conversation_for_contact(dataset, contact_id)
-        stored = self._store_message(
-            dataset,
-            message_type="TYPE_CUSTOM_PROVIDER_SMS"
+        stored = self.add_message(
+            dataset.location_id,
+            messageType="TYPE_CUSTOM_PROVIDER_SMS"
             if data["type"] == "Custom"
             else f"TYPE_{str(data['type']).upper()}",
-            number=2,
-            fields={
-                "contactId": contact_id,
-                "conversationId": conversation_id,
-                "body": data.get("message") or "",
-                "direction": data.get("direction") or "inbound",
-                "status": "delivered",
-                "conversationProviderId": data.get("conversationProviderId"),
-            },
+            type=2,
+            contactId=contact_id,
+            conversationId=conversation_id,
+            body=data.get("message") or "",
+            direction=data.get("direction") or "inbound",
+            status="delivered",
+            conversationProviderId=data.get("conversationProviderId"),
         )
         return self._processed(stored)
 
@@ -1129,18 +1118,16 @@ class FakeHighLevel:
             raise _Reject(422, ["type must be one of the following values: Call"])
         dataset, conversation = self._conversation(data["conversationId"])
         call = data.get("call") or {}
-        stored = self._store_message(
-            dataset,
-            message_type="TYPE_CALL",
-            number=1,
-            fields={
-                "contactId": conversation["contactId"],
-                "conversationId": conversation["id"],
-                "direction": "outbound",
-                "status": call.get("status", "completed"),
-                "meta": {"call": call},
-                "altId": data.get("altId"),
-            },
+        stored = self.add_message(
+            dataset.location_id,
+            messageType="TYPE_CALL",
+            type=1,
+            contactId=conversation["contactId"],
+            conversationId=conversation["id"],
+            direction="outbound",
+            status=call.get("status", "completed"),
+            meta={"call": call},
+            altId=data.get("altId"),
         )
         return self._processed(stored)
 
@@ -1163,17 +1150,15 @@ class FakeHighLevel:
         self._require(data, "conversationId", "locationId", "message")
         self._dataset_for(data["locationId"], request)
         dataset, conversation = self._conversation(data["conversationId"])
-        stored = self._store_message(
-            dataset,
-            message_type="TYPE_REVIEW",
-            number=15,
-            fields={
-                "contactId": conversation["contactId"],
-                "conversationId": conversation["id"],
-                "body": data["message"],
-                "direction": "outbound",
-                "status": "delivered",
-            },
+        stored = self.add_message(
+            dataset.location_id,
+            messageType="TYPE_REVIEW",
+            type=15,
+            contactId=conversation["contactId"],
+            conversationId=conversation["id"],
+            body=data["message"],
+            direction="outbound",
+            status="delivered",
         )
         return _json(
             {"conversationId": conversation["id"], "messageId": stored["id"], "status": "delivered"}
