@@ -20,17 +20,18 @@ from ._auth import (
 )
 from ._client import DEFAULT_BASE_URL, Client
 from ._clock import Clock, ManualClock, SystemClock
-from ._converter import structure, to_dict
-from ._enums import Direction, MessageSource, MessageStatus, MessageType, OpenStrEnum
 from ._errors import (
     APIConnectionError,
+    APIResponseValidationError,
     APIStatusError,
     APITimeoutError,
     AuthenticationError,
     BadRequestError,
+    ClientClosedError,
     CursorExpiredError,
     GHLError,
     InvalidSignatureError,
+    NoProgressError,
     NotFoundError,
     PayloadTooLargeError,
     PermissionDeniedError,
@@ -39,10 +40,6 @@ from ._errors import (
     UnprocessableEntityError,
     UnsupportedMediaTypeError,
 )
-from ._export import MessageExport
-from ._files import ALLOWED_EXTENSIONS
-from ._hooks import Hooks, RateLimitWaitEvent, RequestEvent, ResponseEvent, RetryEvent
-from ._http import API_VERSION
 from ._models import (
     CallData,
     CancelScheduledResult,
@@ -50,6 +47,7 @@ from ._models import (
     Conversation,
     ConversationResult,
     ConversationSearchPage,
+    Direction,
     Email,
     ExportPage,
     ForwardConfig,
@@ -57,21 +55,45 @@ from ._models import (
     Message,
     MessageError,
     MessageMeta,
+    MessageSource,
     MessagesPage,
+    MessageStatus,
+    MessageType,
+    OpenStrEnum,
     ProcessMessageResult,
     SendMessageResult,
     SubscriptionAction,
     SuccessResult,
     TranscriptionSentence,
     UploadResult,
+    structure,
+    to_dict,
 )
-from ._pagination import ConversationMessages, ConversationSearch, Page, PagedIterator
-from ._ratelimit import RateLimitConfig
-from ._retry import RetryPolicy
+from ._operations import ALLOWED_EXTENSIONS
+from ._pagination import (
+    ConversationMessages,
+    ConversationSearch,
+    MessageExport,
+    Page,
+    PagedIterator,
+)
+from ._pipeline import (
+    API_VERSION,
+    Hooks,
+    RateLimitConfig,
+    RateLimitWaitEvent,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+    RetryPolicy,
+)
 from ._transport import AiohttpTransport, FormPart, Request, Response, Timeout, Transport
 from ._version import __version__
 
 __all__ = [
+    "APIResponseValidationError",
+    "ClientClosedError",
+    "NoProgressError",
     "ALLOWED_EXTENSIONS",
     "API_VERSION",
     "DEFAULT_BASE_URL",

@@ -15,11 +15,8 @@ import aiohttp
 
 from ._auth import AuthContext, TokenProvider, as_provider
 from ._clock import Clock, SystemClock
-from ._hooks import Hooks
-from ._http import CallOptions, HTTPCore
-from ._ratelimit import RateLimitConfig, RateLimiter
+from ._pipeline import CallOptions, Hooks, HTTPCore, RateLimitConfig, RateLimiter, RetryPolicy
 from ._resources import Conversations, Emails, Messages, Preferences, Providers, ResourceContext
-from ._retry import RetryPolicy
 from ._transport import AiohttpTransport, Timeout, Transport
 from ._version import __version__
 

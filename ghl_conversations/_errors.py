@@ -14,7 +14,10 @@ GHLError
 │   ├── UnprocessableEntityError    422
 │   ├── RateLimitError              429 (and a spent daily budget)
 │   └── ServerError                 5xx
+├── APIResponseValidationError  not a valid answer: empty, non-JSON, wrong shape, 1xx/3xx
 ├── CursorExpiredError          an export cursor died and could not be recovered
+├── NoProgressError             a paging iterator's server answered without moving forward
+├── ClientClosedError           the client was closed; it never reopens
 └── InvalidSignatureError       a webhook signature did not verify (see ``webhooks``)
 ```
 
@@ -32,6 +35,9 @@ import orjson
 
 __all__ = [
     "APIConnectionError",
+    "APIResponseValidationError",
+    "ClientClosedError",
+    "NoProgressError",
     "APIStatusError",
     "APITimeoutError",
     "AuthenticationError",
@@ -148,6 +154,40 @@ class ServerError(APIStatusError):
 
 class CursorExpiredError(GHLError):
     """An export cursor expired or was rejected and the iterator could not recover from it."""
+
+
+class APIResponseValidationError(GHLError):
+    """The server answered, but not with a valid answer to this operation.
+
+    Raised for an empty or non-JSON 2xx body, a body of the wrong shape, a field that cannot be
+    parsed, and any 1xx/3xx status. ``status`` is the HTTP status, ``operation`` the operationId,
+    ``excerpt`` at most a few hundred characters of the body (a body never holds the token).
+    Reads retry it like a 5xx; writes do not, since the server may have acted.
+    """
+
+    def __init__(
+        self, message: str, *, status: int, operation: str | None = None, excerpt: str = ""
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.operation = operation
+        self.excerpt = excerpt
+
+    def __str__(self) -> str:
+        where = f" ({self.operation})" if self.operation else ""
+        tail = f": {self.excerpt!r}" if self.excerpt else ""
+        return f"invalid response{where}, HTTP {self.status}: {self.args[0]}{tail}"
+
+
+class NoProgressError(GHLError):
+    """A paging iterator got answers that did not move it forward (a stuck cursor, a repeated
+    ``lastMessageId``/``startAfterDate``, or reopened cursors that advance nothing), so it stopped
+    after a small bounded number of tries instead of looping forever."""
+
+
+class ClientClosedError(GHLError):
+    """The client was closed (``aclose()`` or the end of ``async with``): it refuses every call and
+    never reopens. Running iterators stop with this error."""
 
 
 class InvalidSignatureError(GHLError):

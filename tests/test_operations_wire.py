@@ -19,7 +19,7 @@ from aioresponses import aioresponses
 from yarl import URL
 
 import ghl_conversations as ghl
-from ghl_conversations._endpoints import ENDPOINTS
+from ghl_conversations._operations._table import ENDPOINTS
 
 from .conftest import BASE, TOKEN
 

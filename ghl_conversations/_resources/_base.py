@@ -10,8 +10,8 @@ from typing import Any
 import attrs
 
 from .._clock import Clock
-from .._endpoint import Endpoint
-from .._http import CallOptions, HTTPCore
+from .._operations import Endpoint
+from .._pipeline import CallOptions, HTTPCore
 from .._transport import FormPart, StreamResponse
 
 
@@ -63,8 +63,8 @@ class Resource:
         """Run one row's call; ``decode_only`` returns the decoded JSON, leaving the building
         of models to the caller (the export reads its cursor first, to request the next page)."""
         call = self._build(endpoint, values, files)
-        response = await self._context.core.send(call, self._context.options)
-        return endpoint.decode(response) if decode_only else endpoint.parse(response)
+        parse = endpoint.decode if decode_only else endpoint.parse
+        return await self._context.core.send(call, self._context.options, parse)
 
     @asynccontextmanager
     async def _stream(

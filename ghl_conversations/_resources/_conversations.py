@@ -6,17 +6,19 @@ import datetime as _dt
 from collections.abc import Sequence
 from typing import Any
 
-from .._endpoint import operation
-from .._endpoints import endpoint
 from .._models import (
     Conversation,
     ConversationResult,
     ConversationSearchPage,
     MessagesPage,
+    MessageTypeFilter,
+    SearchSortBy,
+    SearchStatus,
+    SortOrder,
     SuccessResult,
 )
+from .._operations import endpoint, operation
 from .._pagination import ConversationMessages, ConversationSearch
-from .._types import MessageTypeFilter, SearchSortBy, SearchStatus, SortOrder
 from ._base import Resource
 
 

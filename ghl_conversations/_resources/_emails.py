@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from .._endpoint import operation
-from .._endpoints import endpoint
 from .._models import CancelScheduledResult, Email
+from .._operations import endpoint, operation
 from ._base import Resource
 
 

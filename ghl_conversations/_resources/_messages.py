@@ -12,33 +12,29 @@ import anyio
 import anyio.to_thread
 
 from .._dates import parse_wire_datetime
-from .._endpoint import operation
-from .._endpoints import endpoint
-from .._export import ExportFilters, MessageExport
-from .._files import FileInput, file_parts
 from .._models import (
     CallData,
     CancelScheduledResult,
     CompleteUploadResult,
+    ExportChannel,
     ExportPage,
+    ExportSortBy,
     ForwardConfig,
+    InboundType,
     InitiateUploadResult,
     Message,
     MessageError,
     ProcessMessageResult,
     SendMessageResult,
-    TranscriptionSentence,
-    UploadResult,
-)
-from .._transport import Request, Timeout
-from .._types import (
-    ExportChannel,
-    ExportSortBy,
-    InboundType,
     SendType,
     SortOrder,
     StatusUpdate,
+    TranscriptionSentence,
+    UploadResult,
 )
+from .._operations import FileInput, endpoint, file_parts, operation
+from .._pagination import ExportFilters, MessageExport
+from .._transport import Request, Timeout
 from ._base import Resource
 
 DateInput = _dt.datetime | str

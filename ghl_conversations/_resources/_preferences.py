@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from .._endpoint import operation
-from .._endpoints import endpoint
 from .._models import SubscriptionAction
+from .._operations import endpoint, operation
 from ._base import Resource
 
 

@@ -11,8 +11,7 @@ from typing import Any
 
 import attrs
 
-from ._enums import Direction, MessageType
-from ._models import WireModel
+from .._models import Direction, MessageType, WireModel
 
 __all__ = [
     "AppInstallEvent",

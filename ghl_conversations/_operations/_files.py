@@ -11,7 +11,7 @@ import os
 from collections.abc import Sequence
 from typing import IO, Union
 
-from ._transport import FormPart
+from .._transport import FormPart
 
 __all__ = ["ALLOWED_EXTENSIONS", "FileInput", "file_parts"]
 

@@ -22,10 +22,10 @@ from typing import Any, Literal
 import attrs
 import orjson
 
-from ._converter import camelize, converter, gc_paused, unstructure
-from ._dates import format_wire_datetime, to_epoch_ms
-from ._http import WireCall
-from ._transport import FormPart, Response
+from .._dates import format_wire_datetime, to_epoch_ms
+from .._models import camelize, converter, gc_paused, unstructure
+from .._pipeline import WireCall
+from .._transport import FormPart, Response
 
 __all__ = ["BYTES", "JSON", "TEXT", "Arg", "Endpoint", "body", "form", "path", "query"]
 

@@ -1,15 +1,4 @@
-"""``ghl-conversations``: export messages without writing code, plus get/send/search companions.
-
-    ghl-conversations export --sandbox --out messages.jsonl
-    ghl-conversations export --location LOC --out messages.jsonl --resume
-    ghl-conversations get-message MSG_ID
-    ghl-conversations send --type SMS --contact CONTACT --message "hi"
-    ghl-conversations search --location LOC --status unread
-
-Thin by design: it parses arguments and calls the SDK. Expected failures (bad arguments, refused
-tokens, validation errors, network trouble) end with one line on stderr and a non-zero exit code,
-never a traceback. The token is never printed.
-"""
+"""Argument parsing, the commands, and the one-line error reporting of the CLI."""
 
 from __future__ import annotations
 
@@ -27,10 +16,9 @@ from typing import Any, TextIO
 import anyio
 import orjson
 
-from ._client import Client
-from ._converter import to_dict
-from ._dates import parse_wire_datetime
-from ._errors import (
+from .._client import Client
+from .._dates import parse_wire_datetime
+from .._errors import (
     APIConnectionError,
     APIStatusError,
     AuthenticationError,
@@ -40,9 +28,10 @@ from ._errors import (
     RateLimitError,
     UnprocessableEntityError,
 )
-from ._export import MessageExport
-from ._export_writer import ExportWriter, load_checkpoint
-from ._version import __version__
+from .._models import to_dict
+from .._pagination import MessageExport
+from .._version import __version__
+from ._writer import ExportWriter, load_checkpoint
 
 __all__ = ["main"]
 
@@ -158,7 +147,7 @@ async def _connect(
         default_location: str | None = None
         base_url: str | None
         if args.sandbox:
-            from .testing import FakeHighLevel
+            from ..testing import FakeHighLevel
 
             extra = dict.fromkeys(locations[1:], args.sandbox_messages)
             first = locations[0] if locations else "sandboxLocation00001"

@@ -18,8 +18,7 @@ from typing import IO, Any, Literal
 
 import orjson
 
-from ._converter import unstructure
-from ._models import Message
+from .._models import Message, unstructure
 
 __all__ = ["CSV_COLUMNS", "ExportWriter", "Format", "load_checkpoint"]
 

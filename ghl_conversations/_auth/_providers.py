@@ -16,9 +16,9 @@ import anyio
 import attrs
 import orjson
 
-from ._clock import Clock
-from ._errors import AuthenticationError, GHLError, error_from_response
-from ._transport import Request, Timeout, Transport
+from .._clock import Clock
+from .._errors import AuthenticationError, GHLError, error_from_response
+from .._transport import Request, Timeout, Transport
 
 __all__ = [
     "AuthContext",

@@ -15,7 +15,7 @@ from typing import IO, Any, Protocol, runtime_checkable
 import aiohttp
 import attrs
 
-from ._errors import APIConnectionError, APITimeoutError
+from .._errors import APIConnectionError, APITimeoutError
 
 __all__ = [
     "AiohttpTransport",

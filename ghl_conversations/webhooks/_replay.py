@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Protocol
 
-from ._clock import Clock, SystemClock
+from .._clock import Clock, SystemClock
 
 __all__ = ["MemoryReplayStore", "ReplayStore"]
 

@@ -23,9 +23,9 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from ._dates import format_wire_datetime, parse_wire_datetime
+from .._dates import format_wire_datetime, parse_wire_datetime
 from ._enums import OpenStrEnum
-from ._models import WireModel
+from ._wire import WireModel
 
 __all__ = ["camelize", "converter", "structure", "to_dict", "unstructure", "wire_name"]
 

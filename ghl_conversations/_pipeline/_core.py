@@ -10,20 +10,28 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import AsyncIterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
+from typing import Any, TypeVar
 
 import attrs
 
-from ._auth import TokenProvider, is_refreshable_401
-from ._clock import Clock
-from ._errors import APIConnectionError, APIStatusError, error_from_response
+from .._auth import TokenProvider, is_refreshable_401
+from .._clock import Clock
+from .._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    error_from_response,
+)
+from .._transport import FormPart, Request, Response, StreamResponse, Timeout, Transport
 from ._hooks import Hooks, RateLimitWaitEvent, RequestEvent, ResponseEvent, RetryEvent
 from ._ratelimit import RateLimiter
 from ._retry import RetryPolicy
-from ._transport import FormPart, Request, Response, StreamResponse, Timeout, Transport
 
 __all__ = ["API_VERSION", "CallOptions", "HTTPCore", "WireCall"]
+
+T = TypeVar("T")
 
 API_VERSION = "2021-04-15"
 logger = logging.getLogger("ghl_conversations")
@@ -204,8 +212,17 @@ class HTTPCore:
     def _observe(self, call: WireCall, headers: Mapping[str, str], status: int) -> None:
         self.limiter.observe(self.auth.bucket_key(call.location_id), headers, status)
 
-    async def send(self, call: WireCall, options: CallOptions) -> Response:
-        """Send with rate limiting, auth and retries; return a 2xx response or raise."""
+    async def send(
+        self,
+        call: WireCall,
+        options: CallOptions,
+        parse: Callable[[Response], T] | None = None,
+    ) -> Any:
+        """Send with rate limiting, auth and retries; return ``parse(response)`` for a 2xx
+        response (the response itself without ``parse``) or raise.
+
+        ``parse`` runs inside the attempt loop: an ``APIResponseValidationError`` it raises is an
+        attempt's failure like a 5xx, retried for idempotent calls and raised for writes."""
         attempt = 0
         refreshed = False
         while True:
@@ -220,9 +237,17 @@ class HTTPCore:
             else:
                 self._finish(call, attempt, started, response.status, None)
                 self._observe(call, response.headers, response.status)
-                if response.status < 400:
-                    return response
-                error = error_from_response(response.status, response.headers, response.content)
+                if 200 <= response.status < 300:
+                    try:
+                        return parse(response) if parse is not None else response
+                    except APIResponseValidationError as exc:
+                        if exc.operation is None:
+                            exc.operation = call.operation_id
+                        error = exc
+                elif response.status < 400:
+                    error = _not_an_answer(call, response.status, response.content)
+                else:
+                    error = error_from_response(response.status, response.headers, response.content)
             attempt, refreshed = await self._next_attempt(
                 call, error, attempt, options, token, refreshed
             )
@@ -241,12 +266,15 @@ class HTTPCore:
                 async with self.transport.stream(self._request(call, token, options)) as response:
                     self._finish(call, attempt, started, response.status, None)
                     self._observe(call, response.headers, response.status)
-                    if response.status < 400:
+                    if 200 <= response.status < 300:
                         handed_over = True
                         yield response
                         return
                     content = await response.read()
-                    error = error_from_response(response.status, response.headers, content)
+                    if response.status < 400:
+                        error = _not_an_answer(call, response.status, content)
+                    else:
+                        error = error_from_response(response.status, response.headers, content)
             except APIConnectionError as exc:
                 if handed_over:
                     raise  # the body was being read by the caller: too late to retry
@@ -255,3 +283,14 @@ class HTTPCore:
             attempt, refreshed = await self._next_attempt(
                 call, error, attempt, options, token, refreshed
             )
+
+
+def _not_an_answer(call: WireCall, status: int, content: bytes) -> APIResponseValidationError:
+    """A 1xx/3xx status is no answer to an API call (redirects are not followed on purpose: they
+    would carry the token elsewhere)."""
+    return APIResponseValidationError(
+        "a 1xx/3xx status is not an answer",
+        status=status,
+        operation=call.operation_id,
+        excerpt=content[:200].decode("utf-8", errors="replace"),
+    )

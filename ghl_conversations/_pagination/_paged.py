@@ -15,9 +15,9 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
-from ._dates import to_epoch_ms
-from ._errors import GHLError
-from ._models import Conversation, ConversationSearchPage, Message, MessagesPage
+from .._dates import to_epoch_ms
+from .._errors import GHLError
+from .._models import Conversation, ConversationSearchPage, Message, MessagesPage
 
 __all__ = ["ConversationMessages", "ConversationSearch", "Page", "PagedIterator"]
 

@@ -15,8 +15,8 @@ from collections.abc import Hashable, Mapping
 import anyio
 import attrs
 
-from ._clock import Clock
-from ._errors import RateLimitError
+from .._clock import Clock
+from .._errors import RateLimitError
 
 __all__ = ["RateLimitConfig", "RateLimiter"]
 

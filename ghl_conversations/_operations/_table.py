@@ -12,8 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._endpoint import BYTES, JSON, TEXT, Endpoint, body, form, path, query
-from ._models import (
+from .._models import (
     CancelScheduledResult,
     CompleteUploadResult,
     Conversation,
@@ -30,6 +29,7 @@ from ._models import (
     TranscriptionSentence,
     UploadResult,
 )
+from ._descriptor import BYTES, JSON, TEXT, Endpoint, body, form, path, query
 
 __all__ = ["ENDPOINTS", "endpoint"]
 

@@ -28,12 +28,11 @@ import attrs
 import orjson
 from anyio.streams.memory import MemoryObjectSendStream
 
-from ._clock import Clock
-from ._converter import structure
-from ._dates import parse_wire_datetime
-from ._errors import APIStatusError, CursorExpiredError
-from ._models import ExportPage, Message
-from ._pagination import Page, PagedIterator
+from .._clock import Clock
+from .._dates import parse_wire_datetime
+from .._errors import APIStatusError, CursorExpiredError
+from .._models import ExportPage, Message, structure
+from ._paged import Page, PagedIterator
 
 __all__ = ["CURSOR_TTL", "ExportFilters", "MessageExport"]
 

@@ -12,7 +12,12 @@ import random
 
 import attrs
 
-from ._errors import APIConnectionError, APIStatusError, RateLimitError
+from .._errors import (
+    APIConnectionError,
+    APIResponseValidationError,
+    APIStatusError,
+    RateLimitError,
+)
 
 __all__ = ["RetryPolicy"]
 
@@ -41,6 +46,8 @@ class RetryPolicy:
             return error.retry_after is None or error.retry_after <= self.max_retry_after
         if isinstance(error, APIStatusError):
             return idempotent and error.status in RETRY_STATUSES
+        if isinstance(error, APIResponseValidationError):
+            return idempotent
         return False
 
     def delay_for(self, error: Exception, attempt: int, rng: random.Random | None = None) -> float:

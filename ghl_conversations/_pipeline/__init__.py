@@ -1,0 +1,37 @@
+"""The attempt loop over a transport: retry decision, rate limiter, token refresh and hooks."""
+
+from ._core import (
+    API_VERSION,
+    CallOptions,
+    HTTPCore,
+    WireCall,
+)
+from ._hooks import (
+    Hooks,
+    RateLimitWaitEvent,
+    RequestEvent,
+    ResponseEvent,
+    RetryEvent,
+)
+from ._ratelimit import (
+    RateLimitConfig,
+    RateLimiter,
+)
+from ._retry import (
+    RetryPolicy,
+)
+
+__all__ = [
+    "API_VERSION",
+    "CallOptions",
+    "HTTPCore",
+    "Hooks",
+    "RateLimitConfig",
+    "RateLimitWaitEvent",
+    "RateLimiter",
+    "RequestEvent",
+    "ResponseEvent",
+    "RetryEvent",
+    "RetryPolicy",
+    "WireCall",
+]
