@@ -547,7 +547,7 @@ async def _stop(task: asyncio.Task[Any]) -> None:
             current = asyncio.current_task()
             if current is not None and current.cancelling():
                 raise  # we are being cancelled ourselves: let it propagate
-        except Exception:
+        except Exception:  # noqa: BLE001 - the export is being abandoned
             pass  # the export is being abandoned: a reader's late error no longer matters
 
 

@@ -31,11 +31,20 @@ from .._errors import (
 from .._models import to_dict
 from .._pagination import MessageExport
 from .._version import __version__
+from ._exit_codes import ExitCode
 from ._writer import ExportWriter, load_checkpoint
 
 __all__ = ["main"]
 
-EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_AUTH, EXIT_REJECTED, EXIT_NETWORK, EXIT_RATE = range(7)
+EXIT_OK, EXIT_FAILURE, EXIT_USAGE, EXIT_AUTH, EXIT_REJECTED, EXIT_NETWORK, EXIT_RATE = (
+    ExitCode.OK,
+    ExitCode.FAILURE,
+    ExitCode.USAGE,
+    ExitCode.AUTH,
+    ExitCode.REJECTED,
+    ExitCode.NETWORK,
+    ExitCode.RATE_LIMITED,
+)
 SANDBOX_SEED = 2024
 
 
@@ -422,7 +431,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except SystemExit as exit_:  # --help / --version
         return int(exit_.code or 0)
-    except BaseException as error:  # every expected failure becomes one line
+    except BaseException as error:  # noqa: BLE001 - every expected failure becomes one line
         message, code = _explain(_unwrap(error))
         print(f"ghl-conversations: {message}", file=sys.stderr)
         return code

@@ -277,7 +277,7 @@ class FakeHighLevel:
             self._loop = loop
             try:
                 loop.run_until_complete(self.start())
-            except BaseException as exc:  # pragma: no cover - reported to the caller
+            except BaseException as exc:  # noqa: BLE001  # pragma: no cover - reported to the caller
                 failure.append(exc)
                 ready.set()
                 return
