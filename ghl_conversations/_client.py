@@ -164,6 +164,14 @@ class Client:
     def rate_limiter(self) -> RateLimiter:
         return self._context.core.limiter
 
+    def rate_limit_snapshot(self) -> dict[str, float | int | None]:
+        """The rate budget this client (or view) draws on, as the limiter sees it now:
+        ``max_requests``, ``interval``, ``in_window`` (requests started in the current window),
+        ``daily_remaining`` and ``paused_for`` (seconds no request may start, e.g. after a 429).
+        For progress displays and monitoring."""
+        core = self._context.core
+        return core.limiter.snapshot(core.auth.bucket_key(self._context.location_id))
+
     @property
     def transport(self) -> Transport:
         return self._context.core.transport

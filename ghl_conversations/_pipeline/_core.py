@@ -240,13 +240,15 @@ class HTTPCore:
                 )
             if decision.action is Action.RAISE:
                 raise error
-            await self._before_retry(call, attempt, options, decision.delay, decision.reason)
             if decision.hold_bucket and bucket is not None:
+                # The server's window is full for every caller of this bucket: all of them
+                # wait exactly as long as this retry does (and the log says so).
                 limiter.hold(bucket, decision.delay)
+            self._announce_retry(call, attempt, options, decision.delay, decision.reason)
             await self.clock.sleep(decision.delay)
             attempt += 1
 
-    async def _before_retry(
+    def _announce_retry(
         self, call: WireCall, attempt: int, options: CallOptions, delay: float, reason: str
     ) -> None:
         logger.warning(

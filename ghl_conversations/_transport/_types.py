@@ -74,7 +74,7 @@ class Response:
     finds ``Retry-After``), whatever mapping it was built from."""
 
     status: int
-    headers: Mapping[str, str] = attrs.field(converter=_case_insensitive)
+    headers: Mapping[str, str] = attrs.field(factory=dict, converter=_case_insensitive)
     content: bytes = b""
 
     def __repr__(self) -> str:
