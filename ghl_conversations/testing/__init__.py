@@ -15,7 +15,8 @@ With pytest, the ``ghl_fake`` fixture gives a running fake and ``ghl_client`` a 
 from .._clock import ManualClock
 from ._data import Dataset
 from ._faults import Fault, FaultInjector, FaultKind
-from ._server import FakeHighLevel, RecordedRequest
+from ._server import FakeHighLevel
+from ._state import RecordedRequest
 
 __all__ = [
     "Dataset",
