@@ -29,6 +29,7 @@ from ._errors import (
     BadRequestError,
     ClientClosedError,
     CursorExpiredError,
+    ErrorKind,
     GHLError,
     InvalidSignatureError,
     NoProgressError,
@@ -87,7 +88,16 @@ from ._pipeline import (
     RetryEvent,
     RetryPolicy,
 )
-from ._transport import AiohttpTransport, FormPart, Request, Response, Timeout, Transport
+from ._transport import (
+    AiohttpTransport,
+    FormPart,
+    MockTransport,
+    Request,
+    Response,
+    Timeout,
+    Transport,
+    TransportStats,
+)
 from ._version import __version__
 
 __all__ = [
@@ -116,6 +126,7 @@ __all__ = [
     "CursorExpiredError",
     "Direction",
     "Email",
+    "ErrorKind",
     "ExportPage",
     "FormPart",
     "ForwardConfig",
@@ -134,6 +145,7 @@ __all__ = [
     "MessageStatus",
     "MessageType",
     "MessagesPage",
+    "MockTransport",
     "NotFoundError",
     "OAuthRefresher",
     "OpenStrEnum",
@@ -163,6 +175,7 @@ __all__ = [
     "TokenStore",
     "TranscriptionSentence",
     "Transport",
+    "TransportStats",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
     "UploadResult",

@@ -2,6 +2,7 @@
 
 from ._providers import (
     AuthContext,
+    FormPoster,
     LocationTokenExchange,
     MemoryTokenStore,
     OAuthRefresher,
@@ -10,11 +11,11 @@ from ._providers import (
     TokenSet,
     TokenStore,
     as_provider,
-    is_refreshable_401,
 )
 
 __all__ = [
     "AuthContext",
+    "FormPoster",
     "LocationTokenExchange",
     "MemoryTokenStore",
     "OAuthRefresher",
@@ -23,5 +24,4 @@ __all__ = [
     "TokenSet",
     "TokenStore",
     "as_provider",
-    "is_refreshable_401",
 ]
