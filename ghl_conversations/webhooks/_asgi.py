@@ -80,23 +80,19 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def asgi(
-    on_event: Callback,
-    *,
-    verifier: Verifier | None = None,
-    max_body_size: int = DEFAULT_MAX_BODY_SIZE,
-) -> ASGIApp:
-    """An ASGI app answering HighLevel's deliveries: ``app.mount("/ghl", webhooks.asgi(on_event))``.
+class _WebhookApp:
+    """The ASGI app ``asgi()`` returns: an object, not a function, so Starlette's ``Route``
+    treats it as an ASGI app too."""
 
-    ``verifier`` defaults to ``Verifier()`` (HighLevel's keys, 5-minute tolerance, in-memory replay
-    store). 401 forged, unsigned or stale; 200 duplicate (callback not called again); 429 when the
-    callback raises ``RetryLater``; 400 not a JSON object; 413 over ``max_body_size``; 405 for
-    anything but POST; 500 when the callback fails otherwise.
-    """
-    checked = verifier if verifier is not None else Verifier()
-    limit = check_limit(max_body_size)
+    def __init__(self, on_event: Callback, verifier: Verifier, limit: int) -> None:
+        self.on_event = on_event
+        self.verifier = verifier
+        self.max_body_size = limit
 
-    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+    def __repr__(self) -> str:
+        return f"webhooks.asgi({self.on_event!r}, verifier={self.verifier!r})"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
@@ -109,12 +105,28 @@ def asgi(
             return
         headers = _headers(scope)
         try:
-            raw = await _read_body(receive, headers, limit)
+            raw = await _read_body(receive, headers, self.max_body_size)
         except _Disconnected:
             return
         if raw is None:
-            await _send(send, too_large(limit), ((b"connection", b"close"),))
+            await _send(send, too_large(self.max_body_size), ((b"connection", b"close"),))
             return
-        await _send(send, await deliver(checked, on_event, raw, headers))
+        await _send(send, await deliver(self.verifier, self.on_event, raw, headers))
 
-    return app
+
+def asgi(
+    on_event: Callback,
+    *,
+    verifier: Verifier | None = None,
+    max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+) -> ASGIApp:
+    """An ASGI app answering HighLevel's deliveries: ``app.mount("/ghl", webhooks.asgi(on_event))``
+    (the webhook URL is then ``.../ghl/``) or ``Route("/ghl", webhooks.asgi(on_event))``.
+
+    ``verifier`` defaults to ``Verifier()`` (HighLevel's keys, 5-minute tolerance, in-memory replay
+    store). 401 forged, unsigned or stale; 200 duplicate (callback not called again); 429 when the
+    callback raises ``RetryLater``; 400 not a JSON object; 413 over ``max_body_size``; 405 for
+    anything but POST; 500 when the callback fails otherwise.
+    """
+    checked = verifier if verifier is not None else Verifier()
+    return _WebhookApp(on_event, checked, check_limit(max_body_size))

@@ -93,13 +93,15 @@ def _as_list(keys: KeysInput) -> list[KeyInput]:
 
 
 @functools.cache
-def _default_ed25519() -> Any:
-    return load_public_key(GHL_ED25519_PUBLIC_KEY)
+def _load_shipped(text: str) -> Any:
+    """A shipped key, loaded once (looked up by its text, so each call reads the constant)."""
+    return load_public_key(text)
 
 
-@functools.cache
-def _default_rsa() -> Any:
-    return load_public_key(GHL_RSA_PUBLIC_KEY)
+def _load(keys: KeysInput) -> tuple[Any, ...]:
+    if keys is GHL_ED25519_PUBLIC_KEY or keys is GHL_RSA_PUBLIC_KEY:
+        return (_load_shipped(keys),)
+    return tuple(map(load_public_key, _as_list(keys)))
 
 
 def ed25519_keys(keys: KeysInput | None) -> tuple[Any, ...]:
@@ -107,7 +109,7 @@ def ed25519_keys(keys: KeysInput | None) -> tuple[Any, ...]:
     require_cryptography()
     from cryptography.hazmat.primitives.asymmetric import ed25519
 
-    loaded = (_default_ed25519(),) if keys is None else tuple(map(load_public_key, _as_list(keys)))
+    loaded = _load(GHL_ED25519_PUBLIC_KEY if keys is None else keys)
     if not all(isinstance(key, ed25519.Ed25519PublicKey) for key in loaded):
         raise ValueError("public_key must be an Ed25519 public key (x-ghl-signature)")
     return loaded
@@ -118,7 +120,7 @@ def rsa_keys(keys: KeysInput | None) -> tuple[Any, ...]:
     require_cryptography()
     from cryptography.hazmat.primitives.asymmetric import rsa
 
-    loaded = (_default_rsa(),) if keys is None else tuple(map(load_public_key, _as_list(keys)))
+    loaded = _load(GHL_RSA_PUBLIC_KEY if keys is None else keys)
     if not all(isinstance(key, rsa.RSAPublicKey) for key in loaded):
         raise ValueError("legacy_public_key must be an RSA public key (x-wh-signature)")
     return loaded

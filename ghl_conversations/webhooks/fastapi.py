@@ -70,6 +70,7 @@ def verified_event(
     """
     try:
         from fastapi import HTTPException
+        from starlette.requests import Request as _Request
     except ImportError:
         raise ImportError(_FASTAPI_MISSING) from None
     checked = verifier if verifier is not None else Verifier()
@@ -95,4 +96,6 @@ def verified_event(
             await checked.forget(event)
             raise
 
+    # FastAPI reads the parameter's type to inject the request; the class is imported only here.
+    ghl_webhook_event.__annotations__["request"] = _Request
     return ghl_webhook_event
