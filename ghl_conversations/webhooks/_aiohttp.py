@@ -57,8 +57,10 @@ def handler(
             replay_store=replay_store,
             clock=clock,
         )
-    elif public_key is not None or legacy_public_key is not None or replay_store is not None:
-        raise TypeError("pass either verifier= or the key and replay arguments, not both")
+    elif (public_key, legacy_public_key, replay_store, clock) != (None, None, None, None) or (
+        tolerance != DEFAULT_TOLERANCE
+    ):
+        raise TypeError("pass either verifier= or the arguments of one (keys, clock...), not both")
     limit = check_limit(max_body_size)
     checked = verifier
 
