@@ -199,10 +199,11 @@ async def _export(args: argparse.Namespace, locations: list[str], output: Output
     elapsed = time.monotonic() - started
     new = writer.written - already
     where = "standard output" if output.to_stdout else args.out
-    resumed = f" (resumed after {already:,})" if saved else ""
+    resumed = f", resumed after {already:,}" if saved else ""
+    places = f"{len(locations)} locations" if len(locations) > 1 else "1 location"
     print(
-        f"exported {new:,} messages from {len(locations)} location(s) in {elapsed:.1f}s "
-        f"({new / max(elapsed, 1e-9):,.0f} msg/s){resumed} -> {where}",
+        f"exported {new:,} messages from {places} in {elapsed:.1f}s "
+        f"({new / max(elapsed, 1e-9):,.0f}/s{resumed}) to {where}",
         file=sys.stderr,
     )
     return 0

@@ -56,7 +56,7 @@ def _count(done: int, total: int | None) -> str:
     if total is None:
         return f"{done:,}"
     percent = f" {min(100, done * 100 // total):>3}%" if total else ""
-    return f"{done:,}/{total:,}{percent}"
+    return f"{done:>{len(f'{total:,}')},}/{total:,}{percent}"
 
 
 def _eta(done: int, total: int | None, rate: float | None) -> str:
