@@ -60,11 +60,26 @@ def describe_destination(destination: str | os.PathLike[str]) -> str:
     return f"{parts.scheme}://{netloc}{parts.path}"
 
 
+def _postgres_credentials(url: str) -> Any:
+    """dlt's credentials for ``url``; a URL without a password (trust or peer authentication,
+    or a password in ``~/.pgpass``/``PGPASSWORD``) is accepted as such."""
+    from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+    credentials: Any = PostgresCredentials()
+    credentials.parse_native_representation(url)
+    if credentials.password is None:
+        credentials.password = os.environ.get("PGPASSWORD", "")
+    credentials.resolve()
+    return credentials
+
+
 def _destination(destination: str | os.PathLike[str], dataset: str) -> tuple[Any, str]:
     """(dlt destination, a stable key naming it) for a DuckDB path or a PostgreSQL URL."""
     text = os.fspath(destination)
     if _is_postgres(text):
-        return dlt.destinations.postgres(credentials=text), describe_destination(text)
+        return dlt.destinations.postgres(credentials=_postgres_credentials(text)), (
+            describe_destination(text)
+        )
     path = Path(text).expanduser().resolve()
     if path.is_dir():
         raise ValueError(f"{text} is a directory; give a DuckDB file such as ghl.duckdb")
