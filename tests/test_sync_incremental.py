@@ -18,7 +18,7 @@ from ._sync_support import messages_by_id, query, row_count
 pytest.importorskip("dlt", reason="the [dlt] extra is not installed")
 pytest.importorskip("duckdb", reason="the [dlt] extra is not installed")
 
-from ghl_conversations.dlt import SyncSummary, sync  # noqa: E402
+from ghl_conversations.dlt import SyncSummary, sync
 
 SECOND = "secondLocation0000001"
 
