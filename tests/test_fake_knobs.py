@@ -125,7 +125,21 @@ async def test_latency_delays_every_request() -> None:
         started = time.monotonic()
         await asyncio.gather(*(client.messages.get(fake.dataset.message_id(0)) for _ in range(5)))
         elapsed = time.monotonic() - started
-    assert 0.1 <= elapsed < 0.5  # concurrent requests wait in parallel
+    assert elapsed >= 0.1 and fake.request_count == 5
+
+
+async def test_knobs_turned_while_the_fake_runs_take_effect(
+    fake: FakeHighLevel, raw: aiohttp.ClientSession
+) -> None:
+    async with raw.get(message_url(fake)) as response:
+        assert (await response.json())["message"]["id"] == fake.dataset.message_id(0)
+    fake.wrap_get_message = False
+    async with raw.get(message_url(fake)) as response:
+        assert (await response.json())["id"] == fake.dataset.message_id(0)
+    fake.rate_limit = 2
+    async with raw.get(message_url(fake)) as response:
+        assert response.status == 429 and response.headers["X-RateLimit-Max"] == "2"
+    assert fake.rate_limited == 1 and fake.rate_limited_by_location == {fake.location_id: 1}
 
 
 async def test_rate_limit_headers_and_429_without_retry_after() -> None:
@@ -174,12 +188,14 @@ async def test_the_export_cursor_dies_two_minutes_after_its_last_use(
         assert "cursor" in (await response.json())["message"].lower()
 
 
-async def test_a_million_messages_cost_nothing_up_front() -> None:
-    started = time.monotonic()
+async def test_a_million_messages_are_served_lazily() -> None:
+    # Generated on demand (how fast is measured in benchmarks/, not asserted here).
     async with FakeHighLevel(messages=1_000_000) as fake, fake.client() as client:
         page = await client.messages.export_page(fake.location_id, limit=500)
+        last = fake.dataset.message_id(999_999)
+        assert (await client.messages.get(last)).id == last
     assert page.total == 1_000_000 and len(page.messages) == 500
-    assert time.monotonic() - started < 5
+    assert page.messages[0].id == last  # newest first
 
 
 @given(st.integers(min_value=0, max_value=4_102_444_800_000))

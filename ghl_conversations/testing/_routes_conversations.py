@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ._constants import CONVERSATION_PAGE_LIMITS, SEARCH_PAGE_LIMITS
+from ._constants import MESSAGES_PAGE_LIMITS, SEARCH_PAGE_LIMITS
 from ._http import Reject, json_response, read_json, require, stuck, token_of
 from ._ordering import MessageFilter, ordered_messages
 from ._state import FakeState
@@ -108,7 +108,7 @@ class ConversationRoutes:
         state = self.state
         conversation_id = request.match_info["conversation_id"]
         dataset, _ = state.find_conversation(conversation_id, token_of(request))
-        limit = _limit(request.query, CONVERSATION_PAGE_LIMITS)
+        limit = _limit(request.query, MESSAGES_PAGE_LIMITS)
         types = set(filter(None, request.query.get("type", "").split(",")))
         merged = ordered_messages(dataset, MessageFilter(conversation_id=conversation_id))
         last_id = request.query.get("lastMessageId")

@@ -16,16 +16,13 @@ import orjson
 from aiohttp import web
 
 from .._dates import parse_wire_datetime, to_epoch_ms
-from ._constants import EXPORT_CHANNELS, EXPORT_PAGE_LIMITS
+from ._constants import EXPORT_CHANNELS, EXPORT_PAGE_LIMITS, EXPORT_SORT_BY, SORT_ORDERS
 from ._data import Dataset
 from ._http import EXPIRED_CURSOR, Reject, json_response, stuck, token_of
 from ._ordering import Key, MessageFilter, ordered_messages
 from ._state import ExportCursor, FakeState
 
 __all__ = ["ExportRoutes"]
-
-_SORT_BY = ("createdAt", "updatedAt")
-_SORT_ORDER = ("asc", "desc")
 
 
 class ExportRoutes:
@@ -141,7 +138,7 @@ def _filters(q: Any) -> MessageFilter:
         raise Reject(422, [f"channel must be one of: {sorted(EXPORT_CHANNELS)}"])
     sort_by = q.get("sortBy", "createdAt")
     sort_order = q.get("sortOrder", "desc")
-    if sort_by not in _SORT_BY or sort_order not in _SORT_ORDER:
+    if sort_by not in EXPORT_SORT_BY or sort_order not in SORT_ORDERS:
         raise Reject(422, ["sortBy/sortOrder has an invalid value"], "Unprocessable Entity")
     return MessageFilter(
         by_updated=sort_by == "updatedAt",

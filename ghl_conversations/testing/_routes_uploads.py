@@ -8,14 +8,12 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from ._constants import ALLOWED_UPLOADS, SIGNED_UPLOAD_LIMIT
+from ._constants import ALLOWED_UPLOADS, UPLOAD_LIMIT, WHATSAPP_UPLOAD_LIMIT
 from ._http import FORM_KEY, Reject, json_response, read_json, require, token_of
 from ._state import FakeState
 
 __all__ = ["UploadRoutes"]
 
-#: HighLevel's limit for an attachment, except WhatsApp files through a signed URL.
-_MULTIPART_LIMIT = 5 * 1024 * 1024
 _SIGNED_URL_TTL = 900.0
 
 
@@ -54,7 +52,7 @@ class UploadRoutes:
             name = str(item["filename"] or "")
             if name.rsplit(".", 1)[-1].lower() not in ALLOWED_UPLOADS:
                 return json_response({"status": 415, "message": "Unsupported file type"}, 415)
-            if item["size"] > _MULTIPART_LIMIT:
+            if item["size"] > UPLOAD_LIMIT:
                 return json_response({"status": 413, "message": "File too large"}, 413)
             url = f"https://files.example.test/{uuid.uuid4().hex}/{name}"
             uploaded[name] = url
@@ -68,7 +66,7 @@ class UploadRoutes:
         require(data, "locationId", "conversationId", "filename", "contentType")
         state.dataset_for(data["locationId"], token_of(request))
         whatsapp = str(data.get("channel", "")).upper() == "WHATSAPP"
-        limit = SIGNED_UPLOAD_LIMIT if whatsapp else _MULTIPART_LIMIT
+        limit = WHATSAPP_UPLOAD_LIMIT if whatsapp else UPLOAD_LIMIT
         if int(data.get("fileSize") or 0) > limit:
             return json_response({"status": 413, "message": "File too large"}, 413)
         upload_id = uuid.uuid4().hex

@@ -29,6 +29,7 @@ from ._webhook_delivery import WebhookDelivery
 
 if TYPE_CHECKING:
     from .._client import Client
+    from ._signing import WebhookSigner
 
 __all__ = ["FakeHighLevel", "RecordedRequest"]
 
@@ -148,7 +149,7 @@ class FakeHighLevel:
         )
         self._server = LoopbackServer()
         self._thread: ServerThread | None = None
-        self._webhooks = WebhookDelivery(location_id, self._state.now_iso)
+        self._webhooks = WebhookDelivery(location_id, self.clock)
 
     def __repr__(self) -> str:
         return f"<FakeHighLevel {self.url if self._server.port else '(stopped)'}>"
@@ -344,17 +345,22 @@ class FakeHighLevel:
     # -- webhooks ------------------------------------------------------------------------------
 
     @property
+    def webhook_signer(self) -> WebhookSigner:
+        """The signer of this fake's webhooks (``fake.webhook_signer.verifier()`` trusts them)."""
+        return self._webhooks.signer
+
+    @property
     def webhook_public_key_pem(self) -> str:
         """The public half of the fake's Ed25519 webhook key (pass it as ``public_key=``)."""
-        return self._webhooks.public_key_pem
+        return self._webhooks.signer.public_key_pem
 
     def sign_webhook(self, body: bytes) -> dict[str, str]:
         """Headers that make ``body`` a genuine webhook from this fake."""
-        return self._webhooks.sign(body)
+        return self._webhooks.signer.sign(body)
 
     def webhook_event(self, type: str, **fields: Any) -> dict[str, Any]:
         """A webhook payload as HighLevel sends it (``timestamp`` and ``webhookId`` filled in)."""
-        return self._webhooks.event(type, **fields)
+        return self._webhooks.signer.event(type, **fields)
 
     async def send_webhook(self, url: str, event: dict[str, Any]) -> int:
         """POST a signed webhook to ``url`` (a bot under test); return the status it answered."""

@@ -1,14 +1,17 @@
-"""Webhooks from the fake: events shaped as HighLevel sends them, signed with the fake's own
-Ed25519 key (one per fake, so another fake's signature does not verify), POSTed to your bot."""
+"""Webhooks from the fake: events as HighLevel sends them, signed by a ``WebhookSigner`` with a
+key of this fake's own (so another fake's signature does not verify), POSTed to your bot.
+
+The signer is made on first use: ``cryptography`` (the ``webhooks`` extra) is needed only then.
+"""
 
 from __future__ import annotations
 
-import base64
-import uuid
-from collections.abc import Callable
 from typing import Any
 
 import orjson
+
+from .._clock import Clock
+from ._signing import WebhookSigner
 
 __all__ = ["WebhookDelivery"]
 
@@ -16,53 +19,30 @@ __all__ = ["WebhookDelivery"]
 class WebhookDelivery:
     """Builds, signs and delivers webhook events for one fake."""
 
-    def __init__(self, location_id: str, now_iso: Callable[[], str]) -> None:
+    def __init__(self, location_id: str, clock: Clock) -> None:
         self.location_id = location_id
-        self._now_iso = now_iso
-        self._key: Any = None
-
-    def _private_key(self) -> Any:
-        if self._key is None:
-            from cryptography.hazmat.primitives.asymmetric import ed25519
-
-            self._key = ed25519.Ed25519PrivateKey.generate()
-        return self._key
+        self.clock = clock
+        self._signer: WebhookSigner | None = None
 
     @property
-    def public_key_pem(self) -> str:
-        """The public half of the signing key, PEM encoded."""
-        from cryptography.hazmat.primitives import serialization
+    def signer(self) -> WebhookSigner:
+        """The signer (and so ``signer.verifier()``) of this fake's webhooks."""
+        if self._signer is None:
+            from cryptography.hazmat.primitives.asymmetric import ed25519
 
-        pem: bytes = (
-            self._private_key()
-            .public_key()
-            .public_bytes(
-                serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+            self._signer = WebhookSigner(
+                ed25519_private_key=ed25519.Ed25519PrivateKey.generate(),
+                clock=self.clock,
+                location_id=self.location_id,
             )
-        )
-        return pem.decode()
-
-    def sign(self, body: bytes) -> dict[str, str]:
-        """The ``x-ghl-signature`` header that makes ``body`` genuine."""
-        signature = self._private_key().sign(body)
-        return {"x-ghl-signature": base64.b64encode(signature).decode()}
-
-    def event(self, type: str, **fields: Any) -> dict[str, Any]:
-        """A payload with ``type``, ``locationId``, ``timestamp`` and ``webhookId`` filled in."""
-        return {
-            "type": type,
-            "locationId": self.location_id,
-            "timestamp": self._now_iso(),
-            "webhookId": uuid.uuid4().hex,
-            **fields,
-        }
+        return self._signer
 
     async def send(self, url: str, event: dict[str, Any]) -> int:
         """POST ``event``, signed, to ``url``; the status it answered."""
         import aiohttp
 
         body = orjson.dumps(event)
-        headers = {"Content-Type": "application/json", **self.sign(body)}
+        headers = {"Content-Type": "application/json", **self.signer.sign(body)}
         async with (
             aiohttp.ClientSession() as session,
             session.post(url, data=body, headers=headers) as response,
