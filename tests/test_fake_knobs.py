@@ -202,3 +202,17 @@ async def test_a_million_messages_are_served_lazily() -> None:
 def test_the_fakes_fast_date_format_matches_highlevels_style(ms: int) -> None:
     moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=ms)
     assert format_ms(ms) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+async def test_the_app_can_be_served_by_your_own_server() -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    fake = FakeHighLevel(messages=3)
+    headers = {"Authorization": f"Bearer {fake.token}", "Version": "2021-04-15", "User-Agent": "t"}
+    async with TestClient(TestServer(fake.app())) as http:
+        response = await http.get(
+            f"/conversations/messages/{fake.dataset.message_id(2)}", headers=headers
+        )
+        assert response.status == 200
+        assert (await response.json())["message"]["id"] == fake.dataset.message_id(2)
+    assert fake.request_count == 1

@@ -16,6 +16,8 @@ from collections import Counter, deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
+from aiohttp import web
+
 from .._clock import Clock, SystemClock
 from .._dates import to_epoch_ms
 from ._app import build_app
@@ -250,9 +252,13 @@ class FakeHighLevel:
 
     # -- lifetime ------------------------------------------------------------------------------
 
+    def app(self) -> web.Application:
+        """The fake as an aiohttp application (to serve it yourself, e.g. ``aiohttp_client``)."""
+        return build_app(self._state)
+
     async def start(self) -> FakeHighLevel:
         """Listen on 127.0.0.1 (a free port) on the running event loop."""
-        port = await self._server.start(build_app(self._state))
+        port = await self._server.start(self.app())
         self._state.base_url = f"http://127.0.0.1:{port}"
         return self
 

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import attrs
+import orjson
 
 from .._clock import Clock
 from .._dates import parse_wire_datetime, to_epoch_ms
@@ -44,8 +45,6 @@ class RecordedRequest:
     @property
     def json(self) -> Any:
         """The body parsed as JSON (None when empty)."""
-        import orjson
-
         return orjson.loads(self.body) if self.body else None
 
 
