@@ -22,7 +22,7 @@ from typing import Any
 import attrs
 
 from .._clock import Clock
-from .._errors import APIStatusError
+from .._errors import APIStatusError, ErrorKind, classify
 from ._checkpoint import ExportFilters
 from ._iterator import Batch
 from ._ordering import ONE_MS, Ordering, Position, Window
@@ -38,11 +38,6 @@ CURSOR_TTL = 120.0
 
 #: Returns one export page as decoded JSON; keyword arguments override the export's filters.
 FetchExportPage = Callable[..., Awaitable[Any]]
-
-
-def is_cursor_rejection(error: APIStatusError) -> bool:
-    """Whether the server refused an export cursor (expired or invalid)."""
-    return 400 <= error.status < 500 and "cursor" in error.message.lower()
 
 
 @attrs.define
@@ -164,7 +159,7 @@ class WindowReader:
                 try:
                     data = await request.response
                 except APIStatusError as exc:
-                    if request.cursor is None or not is_cursor_rejection(exc):
+                    if request.cursor is None or classify(exc) is not ErrorKind.CURSOR_EXPIRED:
                         raise
                     logger.warning(
                         "export cursor rejected (%s): reopening from the checkpoint", exc

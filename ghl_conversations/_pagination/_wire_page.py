@@ -11,17 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-import cattrs
 import orjson
 
 from .._errors import APIResponseValidationError
-from .._models import Message, structure
+from .._models import Message, structure_response
 
 __all__ = ["EXPORT_OPERATION", "ExportWirePage", "invalid_page", "read_export_page", "to_messages"]
 
 EXPORT_OPERATION = "export-messages-by-location"
 _EXCERPT = 300
-_STRUCTURE_ERRORS = (ValueError, TypeError, KeyError, AttributeError, cattrs.BaseValidationError)
 
 
 def _excerpt(value: Any) -> str:
@@ -69,23 +67,4 @@ def read_export_page(data: Any) -> ExportWirePage:
 
 def to_messages(raw: list[dict[str, Any]]) -> list[Message]:
     """Models for wire messages; a message that cannot be structured is a server fault."""
-    try:
-        return structure(raw, list[Message])
-    except _STRUCTURE_ERRORS as exc:
-        bad = next((m for m in raw if not _structures(m)), raw)
-        raise invalid_page(f"an export message cannot be read: {_reason(exc)}", bad) from exc
-
-
-def _structures(message: dict[str, Any]) -> bool:
-    try:
-        structure(message, Message)
-    except _STRUCTURE_ERRORS:
-        return False
-    return True
-
-
-def _reason(error: BaseException) -> str:
-    """The innermost cause of a structuring failure (cattrs wraps them in groups)."""
-    while isinstance(error, BaseExceptionGroup) and error.exceptions:
-        error = error.exceptions[0]
-    return f"{type(error).__name__}: {error}"
+    return structure_response(raw, list[Message], operation=EXPORT_OPERATION)
