@@ -13,7 +13,8 @@ without ``aclose()``) is finalised at once and stops its source's background wor
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+import types
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from typing import Any, Generic, Protocol, TypeVar
 
 import attrs
@@ -176,8 +177,8 @@ class PagedIterator(Generic[T]):
         self._feed: Feed[Any] = Feed(source, max_items, yielded)
         self._convert = convert
         self._raw_convert = raw
-        self._items: list[Any] = []
-        self._serial = -1
+        # Refers to the feed, never to this object: dropping the iterator finalises it at once.
+        self._generator: types.AsyncGeneratorType[Any, None] | None = None
 
     @property
     def total(self) -> int | None:
@@ -196,8 +197,7 @@ class PagedIterator(Generic[T]):
         view._feed = self._feed
         view._convert = convert
         view._raw_convert = self._raw_convert
-        view._items = []
-        view._serial = -1
+        view._generator = None
         return view
 
     def raw(self) -> PagedIterator[dict[str, Any]]:
@@ -208,40 +208,22 @@ class PagedIterator(Generic[T]):
         """
         return self._view(self._raw_convert)
 
-    async def _adopt(self) -> None:
-        """Convert the feed's current batch for this view (once per batch)."""
-        feed = self._feed
-        batch = feed.batch
-        assert batch is not None
-        convert = self._convert
-        if convert is None:
-            self._items = batch.items
-        else:
-            try:
-                self._items = convert(batch.items)
-            except Exception as exc:
-                await feed.fail(exc)
-                raise
-        self._serial = feed.serial
+    def _items(self) -> AsyncGenerator[T, None]:
+        """This view's one item generator (a new one only once the last has finished, so an
+        error that ended the pass is raised again instead of looking like the end)."""
+        current = self._generator
+        if current is not None and current.ag_frame is not None:
+            return current
+        fresh = _hand_over(self._feed, self._convert)
+        assert isinstance(fresh, types.AsyncGeneratorType)
+        self._generator = fresh
+        return fresh
 
-    def __aiter__(self) -> PagedIterator[T]:
-        return self
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._items()
 
-    async def __anext__(self) -> T:
-        feed = self._feed
-        index = feed.index
-        if index < feed.end and self._serial == feed.serial:
-            feed.index = index + 1
-            feed.yielded += 1
-            item: T = self._items[index]
-            return item
-        if index >= feed.end and not await feed.advance():
-            raise StopAsyncIteration
-        await self._adopt()
-        index = feed.index
-        feed.index = index + 1
-        feed.yielded += 1
-        return self._items[index]  # type: ignore[no-any-return]
+    def __anext__(self) -> Awaitable[T]:
+        return self._items().__anext__()
 
     def pages(self) -> AsyncIterator[Page[T]]:
         """Continue page by page instead of item by item."""
@@ -266,22 +248,52 @@ class _PageView(Generic[T]):
     """``pages()``: hands over what is left of the current batch, then whole batches."""
 
     def __init__(self, items: PagedIterator[T]) -> None:
-        self._items = items
+        self._feed = items._feed
+        self._convert = items._convert
 
     def __aiter__(self) -> _PageView[T]:
         return self
 
     async def __anext__(self) -> Page[T]:
-        view = self._items
-        feed = view._feed
+        feed = self._feed
         if feed.index >= feed.end and not await feed.advance():
             raise StopAsyncIteration
-        if view._serial != feed.serial:
-            await view._adopt()
         batch = feed.batch
         assert batch is not None
         start, end = feed.index, feed.end
-        items = view._items if start == 0 and end == len(view._items) else view._items[start:end]
+        source = batch.items if start == 0 and end == len(batch.items) else batch.items[start:end]
+        items = await _converted(feed, self._convert, source)
         feed.index = end
         feed.yielded += end - start
         return Page(items, batch.next, feed.source.total, batch.window)
+
+
+async def _converted(feed: Feed[Any], convert: Convert | None, items: list[Any]) -> list[Any]:
+    """``items`` in the view's form; a failure to convert ends the pass with that error."""
+    if convert is None:
+        return items
+    try:
+        return convert(items)
+    except Exception as exc:
+        await feed.fail(exc)
+        raise
+
+
+async def _hand_over(feed: Feed[Any], convert: Convert | None) -> AsyncGenerator[Any, None]:
+    """Items of the feed's batches, one at a time, in the view's form."""
+    serial = -1
+    items: list[Any] = []
+    while True:
+        index = feed.index
+        if index >= feed.end:
+            if not await feed.advance():
+                return
+            index = 0
+        if serial != feed.serial:
+            batch = feed.batch
+            assert batch is not None
+            items = await _converted(feed, convert, batch.items)
+            serial = feed.serial
+        feed.index = index + 1
+        feed.yielded += 1
+        yield items[index]

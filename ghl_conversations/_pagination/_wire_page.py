@@ -53,9 +53,9 @@ def read_export_page(data: Any) -> ExportWirePage:
     messages = data.get("messages")
     if messages.__class__ is not list:
         raise invalid_page("an export page's 'messages' must be a list", data)
-    for message in messages:
-        if message.__class__ is not dict:
-            raise invalid_page("an export page's messages must be JSON objects", message)
+    if messages and set(map(type, messages)) != {dict}:  # one C-level pass over the page
+        bad = next(m for m in messages if m.__class__ is not dict)
+        raise invalid_page("an export page's messages must be JSON objects", bad)
     cursor = data.get("nextCursor")
     if cursor is not None and cursor.__class__ is not str:
         raise invalid_page("an export page's 'nextCursor' must be a string or null", data)
