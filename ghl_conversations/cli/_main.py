@@ -68,12 +68,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(level: int) -> None:
-    handler = LineLogHandler(sys.stderr)
+def _configure_logging(verbose: int) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [LineLogHandler(sys.stderr)]
     # Retries and requests are news only when asked for (-v); failures end in one line anyway.
-    root.setLevel({0: logging.ERROR, 1: logging.INFO}.get(level, logging.DEBUG))
+    # Other libraries (asyncio, aiohttp, ...) speak only of their warnings, and only with -v.
+    root.setLevel(logging.WARNING if verbose else logging.ERROR)
+    levels = {0: logging.ERROR, 1: logging.INFO}
+    logging.getLogger("ghl_conversations").setLevel(levels.get(verbose, logging.DEBUG))
 
 
 def _quiet_closed_pipe() -> None:

@@ -120,6 +120,11 @@ class ProgressDisplay:
     ) -> None:
         self.exports = dict(exports)
         self.enabled = enabled
+        #: What earlier runs exported, per location (a resumed export starts from there).
+        self._before = {
+            location: int(export.checkpoint.get("yielded") or 0)
+            for location, export in self.exports.items()
+        }
         self._stream = stream
         self._clock = clock
         self._this_run = dict.fromkeys(self.exports, 0)
@@ -174,7 +179,7 @@ class ProgressDisplay:
         return [
             LocationState(
                 location,
-                int(export.checkpoint.get("yielded") or 0),
+                self._before[location] + self._this_run[location],
                 export.total,
                 self._this_run[location],
                 location in self._finished,
