@@ -70,15 +70,18 @@ def test_readme_exit_code_table_matches_the_code() -> None:
     assert table == {code.value: code.meaning for code in ExitCode}
 
 
-@pytest.mark.xfail(
-    reason="the SDK raises APIResponseValidationError for invalid pages once the pipeline, "
-    "models and pagination work of issue 11 lands on main"
+PENDING = pytest.mark.xfail(
+    reason="the export still reads this page as valid or raises ValueError: issue 11's "
+    "pagination/models work (APIResponseValidationError for every invalid page) is not on main yet"
 )
+
+
 @pytest.mark.parametrize(
     "body",
     [
         {"messages": "not a list"},
-        {"messages": [{"id": "m1", "dateAdded": "not a date"}]},
+        pytest.param({}, marks=PENDING),
+        pytest.param({"messages": [{"id": "m1", "dateAdded": "not a date"}]}, marks=PENDING),
     ],
 )
 def test_an_invalid_page_is_a_server_failure(

@@ -33,16 +33,19 @@ def test_a_second_writer_is_refused_and_the_first_is_unharmed(
     server: FakeHighLevel, tmp_path: pathlib.Path
 ) -> None:
     out = tmp_path / "m.jsonl"
-    # The first run's second page is held back, so it is mid-export when the second run starts.
-    server.faults.script(Fault("slow", path=EXPORT_PATH), Fault("slow", delay=3, path=EXPORT_PATH))
+    # The first run is mid-export (its second page requested), then frozen while others try.
+    server.faults.script(Fault("slow", path=EXPORT_PATH), Fault("slow", delay=1, path=EXPORT_PATH))
     first = start(*export_args(server, out, "--page-size", "100"))
     wait_until(lambda: len(server.faults.injected) == 2, first)
-    for extra in ([], ["--resume"]):
-        second = run(*export_args(server, out, "--page-size", "100", *extra))
-        assert second.returncode == ExitCode.OUTPUT_CONFLICT
-        assert "being written by another" in second.stderr and str(out) in second.stderr
-        assert len(second.stderr.splitlines()) == 1
-    assert first.poll() is None, "the second run was not refused at once"
+    first.send_signal(signal.SIGSTOP)
+    try:
+        for extra in ([], ["--resume"]):
+            second = run(*export_args(server, out, "--page-size", "100", *extra))
+            assert second.returncode == ExitCode.OUTPUT_CONFLICT
+            assert "being written by another" in second.stderr and str(out) in second.stderr
+            assert len(second.stderr.splitlines()) == 1
+    finally:
+        first.send_signal(signal.SIGCONT)
     _, stderr = first.communicate(timeout=120)
     assert first.returncode == 0, stderr
     ids = [m["id"] for m in read_jsonl(out)]
