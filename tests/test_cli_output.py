@@ -173,3 +173,45 @@ def test_closed_pipe_ends_quietly(tmp_path: pathlib.Path) -> None:
     export.wait(timeout=60)
     assert json.loads(first_line)["id"]
     assert stderr == b"" and export.returncode == ExitCode.FAILURE
+
+
+def test_ctrl_c_keeps_what_was_written_and_resume_finishes(
+    server: FakeHighLevel, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "m.jsonl"
+    # Interrupted while its fourth page is held back by the server.
+    server.faults.script(
+        *[Fault("slow", path=EXPORT_PATH)] * 3, Fault("slow", delay=2, path=EXPORT_PATH)
+    )
+    interrupted = start(*export_args(server, out, "--page-size", "100"))
+    wait_until(lambda: len(server.faults.injected) == 4, interrupted)
+    interrupted.send_signal(signal.SIGINT)
+    _, stderr = interrupted.communicate(timeout=60)
+    assert interrupted.returncode == ExitCode.INTERRUPTED
+    assert stderr.splitlines() == [
+        "ghl-conversations: interrupted; run again with --resume to continue an export"
+    ]
+    kept = json.loads((tmp_path / "m.jsonl.checkpoint").read_text())
+    assert 200 <= kept["written"] <= 300  # pages 1-3 were received; the 4th was in flight
+    assert out.read_bytes()[: kept["bytes"]].count(b"\n") == kept["written"]
+    resumed = run(*export_args(server, out, "--page-size", "100", "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    ids = [m["id"] for m in read_jsonl(out)]
+    assert len(ids) == len(set(ids)) and set(ids) == expected_ids(server)
+
+
+def test_resume_refuses_a_missing_output_with_a_checkpoint(
+    server: FakeHighLevel, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "m.jsonl"
+    assert run(*export_args(server, out)).returncode == 0
+    out.unlink()
+    torn = tmp_path / "m.jsonl.checkpoint.12345.tmp"  # as left by a kill during a checkpoint
+    torn.write_text("{")
+    refused = run(*export_args(server, out, "--resume"))
+    assert refused.returncode == ExitCode.OUTPUT_CONFLICT and "missing" in refused.stderr
+    assert not out.exists()
+    fresh = run(*export_args(server, out))
+    assert fresh.returncode == 0, fresh.stderr
+    assert not torn.exists()
+    assert {m["id"] for m in read_jsonl(out)} == expected_ids(server)
