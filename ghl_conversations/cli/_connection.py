@@ -13,8 +13,6 @@ import os
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
 
-import attrs
-
 from ._explain import UsageError
 
 if TYPE_CHECKING:
@@ -28,7 +26,6 @@ SANDBOX_SEED = 2024
 SANDBOX_ANCHOR = _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC)
 
 
-@attrs.frozen
 class Connection:
     """What a command needs to talk to HighLevel (or the sandbox).
 
@@ -36,10 +33,18 @@ class Connection:
     ``default_location`` is the sandbox's first location (``None`` against real HighLevel).
     """
 
-    client: Client
-    token: str = attrs.field(repr=False)
-    base_url: str | None
-    default_location: str | None
+    __slots__ = ("base_url", "client", "default_location", "token")
+
+    def __init__(
+        self, client: Client, token: str, base_url: str | None, default_location: str | None
+    ) -> None:
+        self.client = client
+        self.token = token
+        self.base_url = base_url
+        self.default_location = default_location
+
+    def __repr__(self) -> str:  # never the token
+        return f"Connection(base_url={self.base_url!r}, default_location={self.default_location!r})"
 
 
 @contextlib.asynccontextmanager

@@ -12,13 +12,11 @@ be imported inside their ``run``, not at module import, so ``--help`` stays fast
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import importlib.util
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 from .._version import __version__
@@ -98,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return ExitCode.USAGE
         _configure_logging(verbosity(args))
+        import asyncio  # here, not at load: --help and usage errors do not need it
+
         return int(asyncio.run(args.run(args)))
     except SystemExit as exit_:  # --help / --version
         return int(exit_.code or 0)
@@ -108,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.FAILURE
         line, code = explain(cause)
         if code == ExitCode.FAILURE and args is not None and verbosity(args):
+            import traceback
+
             traceback.print_exception(cause, file=sys.stderr)
         print(f"{PROGRAM}: {line}", file=sys.stderr)
         return code

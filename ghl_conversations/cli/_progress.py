@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -36,14 +34,15 @@ class _Export(Protocol):
     def total(self) -> int | None: ...
 
 
-@attrs.define
-class LocationState:
+class LocationState(NamedTuple):
     """What is known of one location's export at one instant."""
 
     location: str
-    done: int  # messages written, this run and earlier ones
+    #: Messages written, by this run and earlier ones.
+    done: int
     total: int | None
-    this_run: int  # messages written by this run
+    #: Messages written by this run.
+    this_run: int
     finished: bool = False
 
 
