@@ -121,7 +121,7 @@ def test_without_an_async_plugin_the_fixtures_say_what_to_install(
             "test_fake.py": "async def test_f(ghl_fake):\n    pass\n",
             "test_signer.py": SIGNER_TEST,
         },
-        blocked=("pytest_asyncio", "cryptography", "anyio.pytest_plugin"),
+        blocked=("pytest_asyncio", "cryptography"),
         flags=("-p", "no:asyncio", "-p", "no:anyio", "-rE"),
     )
     assert result.returncode == 1, result.stdout + result.stderr

@@ -3,8 +3,9 @@
 
 Registered through the ``pytest11`` entry point, so it loads in every pytest run of an
 environment where this package is installed: it imports nothing but pytest at load and needs no
-async plugin to load. The async fixtures run under whichever async plugin runs the test:
-pytest-asyncio (strict or auto mode) or anyio's plugin (tests marked ``@pytest.mark.anyio``).
+async plugin to load. The async fixtures run on the loop of whichever async plugin runs the
+test: pytest-asyncio (strict or auto mode, any loop scope) or anyio's plugin (tests marked
+``@pytest.mark.anyio``, with pytest-asyncio absent or in strict mode).
 Customise the fake with a marker::
 
     @pytest.mark.ghl_fake(messages=5_000, seed=7)
