@@ -195,7 +195,9 @@ class Verifier:
                 "the x-wh-signature does not match the body under the legacy RSA key(s) "
                 "(HighLevel's by default; pass legacy_public_key= for another)"
             )
-        raise InvalidSignatureError("the webhook carries no x-ghl-signature or x-wh-signature")
+        raise InvalidSignatureError(
+            "the webhook carries no x-ghl-signature or x-wh-signature (missing, empty or N/A)"
+        )
 
     def check_fresh(self, event: WebhookEvent) -> None:
         """Refuse an event whose ``timestamp`` is more than ``tolerance`` seconds off the clock."""
