@@ -225,9 +225,12 @@ async def test_the_asgi_app_reads_a_chunked_body_once_and_stops_at_the_limit() -
 
     assert await run([body[:10], body[10:50], body[50:]]) == 3
     assert sent[0]["status"] == 200 and bot.bodies[-1] == "in pieces"
+    assert (b"content-type", b"application/json") in sent[0]["headers"]
+    assert json.loads(sent[1]["body"]) == {"status": "ok"}
     huge = [b"x" * 1000] * 10  # no content-length: the limit stops reading mid-stream
     assert await run(huge) == 5
     assert sent[0]["status"] == 413
+    assert "over 4096 bytes" in json.loads(sent[1]["body"])["error"]
 
 
 async def test_the_fastapi_dependency_hands_the_route_a_typed_event() -> None:
@@ -289,7 +292,3 @@ async def test_the_aiohttp_handler_has_its_own_body_limit() -> None:
         webhooks.handler(bot.on_event, max_body_size=0)
     with pytest.raises(TypeError, match="either verifier"):
         webhooks.handler(bot.on_event, verifier=signer.verifier(), public_key="x")
-
-
-def test_an_answer_body_is_json() -> None:
-    assert json.loads(webhooks._delivery.not_allowed().json())["error"]
