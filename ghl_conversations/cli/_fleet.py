@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import datetime as _dt
 import importlib.util
+import logging
 import os
 import signal
 import subprocess
@@ -54,6 +55,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _page_size(text: str) -> int:
+    value = int(text)
+    if not 10 <= value <= 500:
+        raise argparse.ArgumentTypeError("must be between 10 and 500")
     return value
 
 
@@ -99,6 +107,12 @@ def add_parser(subparsers: Any) -> None:
     worker.add_argument(
         "--rate-interval", type=_seconds, default=10.0, help="rate window (seconds)"
     )
+    worker.add_argument(
+        "--heartbeat-every",
+        type=_seconds,
+        default=1.0,
+        help="seconds between a chunk's durable checkpoints",
+    )
 
     export = actions.add_parser("export", help="start one workflow per location")
     _add_temporal(export)
@@ -112,6 +126,9 @@ def add_parser(subparsers: Any) -> None:
     )
     export.add_argument(
         "--concurrency", type=_positive, default=4, help="parallel windows inside a chunk"
+    )
+    export.add_argument(
+        "--page-size", type=_page_size, default=500, help="messages per request (10-500)"
     )
     export.add_argument("--wait", action="store_true", help="show progress until all are done")
     export.add_argument(
@@ -181,6 +198,8 @@ async def _worker(args: argparse.Namespace) -> int:
         )
     except (OSError, ValueError) as error:
         raise FleetUsageError(f"cannot read the tokens: {error}") from None
+    logging.basicConfig(level=logging.INFO, format="fleet worker %(process)d: %(message)s")
+    logging.getLogger("temporalio").setLevel(logging.WARNING)
     temporal = await connect(args.temporal, namespace=args.namespace)
     limits = RateLimitConfig(max_requests=args.rate_limit, interval=args.rate_interval)
     async with Client(token=tokens, base_url=args.base_url, rate_limit=limits) as client:
@@ -190,6 +209,7 @@ async def _worker(args: argparse.Namespace) -> int:
             task_queue=args.task_queue,
             max_concurrent_activities=args.max_locations,
             rate_interval=args.rate_interval,
+            heartbeat_every=args.heartbeat_every,
         )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -248,6 +268,7 @@ async def _export(args: argparse.Namespace) -> int:
         end_date=args.until,
         chunk_messages=args.chunk_messages,
         concurrency=args.concurrency,
+        page_size=args.page_size,
         timeouts=FleetTimeouts(
             heartbeat=args.heartbeat_timeout, sticky_start=args.heartbeat_timeout
         ),
@@ -414,6 +435,7 @@ async def _demo(args: argparse.Namespace) -> int:
                 channel=None,
                 chunk_messages=max(100, args.messages // 3),
                 concurrency=2,
+                page_size=500,
                 wait=True,
                 heartbeat_timeout=5.0,
             )
