@@ -31,6 +31,7 @@ from ._errors import (
     BadRequestError,
     ClientClosedError,
     CursorExpiredError,
+    ErrorKind,
     GHLError,
     InvalidSignatureError,
     NoProgressError,
@@ -89,7 +90,16 @@ from ._pipeline import (
     RetryEvent,
     RetryPolicy,
 )
-from ._transport import AiohttpTransport, FormPart, Request, Response, Timeout, Transport
+from ._transport import (
+    AiohttpTransport,
+    FormPart,
+    MockTransport,
+    Request,
+    Response,
+    Timeout,
+    Transport,
+    TransportStats,
+)
 from ._version import __version__
 
 __all__ = [
@@ -118,6 +128,7 @@ __all__ = [
     "CursorExpiredError",
     "Direction",
     "Email",
+    "ErrorKind",
     "ExportPage",
     "FormPart",
     "ForwardConfig",
@@ -136,6 +147,7 @@ __all__ = [
     "MessageStatus",
     "MessageType",
     "MessagesPage",
+    "MockTransport",
     "NotFoundError",
     "OAuthRefresher",
     "PostgresTokenStore",
@@ -167,6 +179,7 @@ __all__ = [
     "TokenStore",
     "TranscriptionSentence",
     "Transport",
+    "TransportStats",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
     "UploadResult",

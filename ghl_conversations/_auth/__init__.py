@@ -3,6 +3,7 @@
 from ._postgres_store import PostgresTokenStore
 from ._providers import (
     AuthContext,
+    FormPoster,
     LocationTokenExchange,
     MemoryTokenStore,
     OAuthRefresher,
@@ -11,12 +12,12 @@ from ._providers import (
     TokenSet,
     TokenStore,
     as_provider,
-    is_refreshable_401,
 )
 from ._sqlite_store import SQLiteTokenStore
 
 __all__ = [
     "AuthContext",
+    "FormPoster",
     "LocationTokenExchange",
     "MemoryTokenStore",
     "OAuthRefresher",
@@ -27,5 +28,4 @@ __all__ = [
     "TokenSet",
     "TokenStore",
     "as_provider",
-    "is_refreshable_401",
 ]
