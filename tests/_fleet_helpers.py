@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import collections
 import glob
 import os
 import time
 from collections.abc import Callable, Iterable
 
 import orjson
-
-from ghl_conversations.testing import FakeHighLevel
 
 
 def exported_ids(out: str, location: str) -> list[str]:
@@ -28,15 +25,6 @@ def exported_ids(out: str, location: str) -> list[str]:
 def leftover_parts(out: str) -> list[str]:
     """In-progress segment files still lying around (none once every chunk is published)."""
     return glob.glob(os.path.join(out, "*", ".*.part"))
-
-
-def rate_limited_by_location(fake: FakeHighLevel) -> dict[str, int]:
-    """How many 429s the fake answered, per location named in the request."""
-    counts: collections.Counter[str] = collections.Counter()
-    for request in list(fake.requests):
-        if request.status == 429:
-            counts[request.query.get("locationId", "?")] += 1
-    return dict(counts)
 
 
 def wait_until(condition: Callable[[], object], *, timeout: float = 120.0, what: str = "") -> None:

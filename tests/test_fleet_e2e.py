@@ -31,7 +31,6 @@ from ._fleet_helpers import (
     chunks_in_progress,
     exported_ids,
     leftover_parts,
-    rate_limited_by_location,
     wait_until,
 )
 
@@ -65,19 +64,18 @@ def test_fleet_export_survives_sigkill_attaches_and_isolates_a_refused_token(
     temporal_server: DevServer, tmp_path: Path
 ) -> None:
     out = str(tmp_path / "out")
+    tokens = {loc: f"pit-fleet-{loc.lower()}" for loc in [*GOOD, REFUSED]}
     with FakeHighLevel(
         seed=7,
         messages=MESSAGES,
         location_id=GOOD[0],
         locations={**dict.fromkeys(GOOD[1:], MESSAGES), REFUSED: 100},
+        tokens=tokens,
         rate_limit=RATE_LIMIT,
         rate_interval=RATE_INTERVAL,
         latency=0.002,
     ) as fake:
-        tokens = {
-            loc: fake.issue_oauth_tokens(loc, expires_in=3600)["access_token"] for loc in GOOD
-        }
-        tokens[REFUSED] = "pit-this-token-is-refused"
+        fake.revoke_token(tokens[REFUSED])
         token_file, locations_file = write_job_files(str(tmp_path), tokens)
         queue = f"test-fleet-{uuid.uuid4().hex[:8]}"
         worker = worker_command(
@@ -141,10 +139,10 @@ def test_fleet_export_survives_sigkill_attaches_and_isolates_a_refused_token(
             assert f"{location}  {MESSAGES:,} messages" in report
         refused_line = next(line for line in report.splitlines() if line.startswith(REFUSED))
         assert "failed" in refused_line and "AuthenticationError" in refused_line
-        assert "pit-this-token-is-refused" not in report + second.stderr.decode()
+        assert tokens[REFUSED] not in report + second.stderr.decode()
         assert leftover_parts(out) == []
-        assert all(count <= 1 for count in rate_limited_by_location(fake).values()), (
-            rate_limited_by_location(fake)
+        assert all(count <= 1 for count in fake.rate_limited_by_location.values()), (
+            fake.rate_limited_by_location
         )
         # The killed worker's chunk went on elsewhere from its heartbeat, not from scratch.
         survivors = "".join(

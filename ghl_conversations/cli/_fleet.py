@@ -30,16 +30,13 @@ from typing import Any, TextIO
 
 from .._dates import parse_wire_datetime
 from ._exit_codes import ExitCode
+from ._explain import UsageError, explain
 
 __all__ = ["add_parser", "main", "run"]
 
 INSTALL_HINT = "fleet needs the Temporal extra: pip install 'ghl-conversations[temporal]'"
 CHANNELS = ("Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook")
 DEMO_LOCATIONS = 6
-
-
-class FleetUsageError(Exception):
-    """Bad input for a fleet command: one line on stderr, exit code 2."""
 
 
 def _date(text: str) -> str:
@@ -87,7 +84,8 @@ def add_parser(subparsers: Any) -> None:
     fleet = subparsers.add_parser(
         "fleet",
         help="export many locations on Temporal (needs the [temporal] extra)",
-        description=__doc__.split("\n\n")[0],
+        description="Export many locations on Temporal: run workers, start or attach to a "
+        "fleet export, watch it, or try it all locally with 'fleet demo'.",
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="ACTION")
 
@@ -154,7 +152,11 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    """Run the fleet subcommand named in ``args``; returns the exit code."""
+    """Run the fleet subcommand named in ``args``; returns the exit code.
+
+    Every outcome, failures included, ends in ``_leave``: once a Temporal client existed in this
+    process, only ``os._exit`` is safe from temporalio's exit-time abort.
+    """
     if importlib.util.find_spec("temporalio") is None:
         print(f"ghl-conversations: {INSTALL_HINT}", file=sys.stderr)
         return int(ExitCode.USAGE)
@@ -167,9 +169,10 @@ async def run(args: argparse.Namespace) -> int:
         return int(ExitCode.USAGE)
     try:
         code = await _COMMANDS[command](args)
-    except FleetUsageError as error:
-        print(f"ghl-conversations: {error}", file=sys.stderr)
-        code = int(ExitCode.USAGE)
+    except Exception as error:  # noqa: BLE001 - every failure becomes one line, then _leave
+        line, exit_code = explain(error)
+        print(f"ghl-conversations: {line}", file=sys.stderr)
+        code = int(exit_code)
     return _leave(code, args)
 
 
@@ -197,9 +200,10 @@ async def _worker(args: argparse.Namespace) -> int:
             else LocationTokens.from_environment()
         )
     except (OSError, ValueError) as error:
-        raise FleetUsageError(f"cannot read the tokens: {error}") from None
-    logging.basicConfig(level=logging.INFO, format="fleet worker %(process)d: %(message)s")
-    logging.getLogger("temporalio").setLevel(logging.WARNING)
+        raise UsageError(f"cannot read the tokens: {error}") from None
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="fleet worker %(process)d: %(message)s")
+    logging.getLogger("ghl_conversations.temporal").setLevel(logging.INFO)
     temporal = await connect(args.temporal, namespace=args.namespace)
     limits = RateLimitConfig(max_requests=args.rate_limit, interval=args.rate_interval)
     async with Client(token=tokens, base_url=args.base_url, rate_limit=limits) as client:
@@ -239,11 +243,11 @@ def _read_locations(path: str) -> list[str]:
         with open(path, encoding="utf-8") as handle:
             locations = [line.strip() for line in handle if line.strip()]
     except OSError as error:
-        raise FleetUsageError(f"cannot read --locations-file: {error.strerror}") from None
+        raise UsageError(f"cannot read --locations-file: {error.strerror}") from None
     if not locations:
-        raise FleetUsageError("--locations-file names no location")
+        raise UsageError("--locations-file names no location")
     if len(set(locations)) != len(locations):
-        raise FleetUsageError("a location is named twice in --locations-file")
+        raise UsageError("a location is named twice in --locations-file")
     return locations
 
 
@@ -258,7 +262,7 @@ async def _export(args: argparse.Namespace) -> int:
 
     locations = _read_locations(args.locations_file)
     if args.since and args.until and args.until < args.since:
-        raise FleetUsageError("--until is before --since")
+        raise UsageError("--until is before --since")
     sink = DirectorySink(args.out)
     template = LocationExportInput(
         location_id=locations[0],
@@ -392,6 +396,7 @@ async def _demo(args: argparse.Namespace) -> int:
     out = args.out or tempfile.mkdtemp(prefix="ghl-fleet-demo-")
     work = tempfile.mkdtemp(prefix="ghl-fleet-demo-work-")
     locations = [f"demoLocation{i:09d}" for i in range(1, DEMO_LOCATIONS + 1)]
+    tokens = {location: f"pit-demo-{location.lower()}" for location in locations}
     print("starting a local Temporal dev server and a sandbox HighLevel ...", file=sys.stderr)
     with (
         DevServer() as server,
@@ -400,15 +405,12 @@ async def _demo(args: argparse.Namespace) -> int:
             messages=args.messages,
             location_id=locations[0],
             locations=dict.fromkeys(locations[1:], args.messages),
+            tokens=tokens,
             rate_limit=100,
             rate_interval=1.0,
             latency=0.005,
         ) as fake,
     ):
-        tokens = {
-            loc: fake.issue_oauth_tokens(loc, expires_in=86_400)["access_token"]
-            for loc in locations
-        }
         token_file, locations_file = write_job_files(work, tokens)
         queue = "ghl-fleet-demo"
         command = worker_command(
