@@ -56,7 +56,7 @@ def _export_command(server: DevServer, queue: str, locations_file: str, out: str
         "--temporal", server.target, "--task-queue", queue,
         "--locations-file", locations_file, "--out", out,
         "--chunk-messages", "400", "--page-size", "10", "--concurrency", "2",
-        "--heartbeat-timeout", "2",
+        "--heartbeat-timeout", "2", "--chunks-per-run", "2",
     ]  # fmt: skip
 
 
@@ -126,6 +126,12 @@ def test_fleet_export_survives_sigkill_attaches_and_isolates_a_refused_token(
             second = subprocess.run(
                 [*command, "--wait"], capture_output=True, timeout=300, check=False
             )
+            status = subprocess.run(
+                [*command[:3], "status", *command[4:8]],
+                capture_output=True,
+                timeout=120,
+                check=False,
+            )
         finally:
             stop_workers(workers)
 
@@ -137,6 +143,11 @@ def test_fleet_export_survives_sigkill_attaches_and_isolates_a_refused_token(
             assert len(ids) == MESSAGES, location
             assert len(set(ids)) == MESSAGES, f"{location} has duplicates"
             assert f"{location}  {MESSAGES:,} messages" in report
+        listed = status.stdout.decode().splitlines()
+        assert status.returncode == 0, status.stderr
+        for location in GOOD:
+            assert any(line.startswith(f"{location}  completed") for line in listed), listed
+        assert any(line.startswith(f"{REFUSED}  failed") for line in listed), listed
         refused_line = next(line for line in report.splitlines() if line.startswith(REFUSED))
         assert "failed" in refused_line and "AuthenticationError" in refused_line
         assert tokens[REFUSED] not in report + second.stderr.decode()

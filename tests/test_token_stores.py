@@ -55,6 +55,37 @@ def _pair_hash(tokens: ghl.TokenSet) -> str:
     return hashlib.sha256(f"{tokens.access_token}/{tokens.refresh_token}".encode()).hexdigest()
 
 
+def _run_refreshing_processes(
+    kind: str, target: str, base_url: str, tmp_path: Path
+) -> list[tuple[bytes, bytes]]:
+    """Start the processes, release them at once, return each one's (stdout, stderr)."""
+    go = tmp_path / "go"
+    readies = [tmp_path / f"ready-{n}" for n in range(PROCESSES)]
+    processes = [
+        subprocess.Popen(
+            [
+                *(sys.executable, "-c", _REFRESHING_PROCESS),
+                *(kind, target, base_url, LOCATION, str(ready), str(go)),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for ready in readies
+    ]
+    try:
+        wait_until(lambda: all(r.exists() for r in readies), what="every process ready")
+        go.touch()
+        outputs = [p.communicate(timeout=120) for p in processes]
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    for process, (_, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err.decode()
+    return outputs
+
+
 async def _refresh_from_many_processes(
     kind: str, target: str, make_store: Callable[[], ghl.TokenStore], tmp_path: Path
 ) -> None:
@@ -68,37 +99,7 @@ async def _refresh_from_many_processes(
             location_id=LOCATION,
         )
         await store.save(LOCATION, expired)
-        go = tmp_path / "go"
-        readies = [tmp_path / f"ready-{n}" for n in range(PROCESSES)]
-        processes = [
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-c",
-                    _REFRESHING_PROCESS,
-                    kind,
-                    target,
-                    fake.url,
-                    LOCATION,
-                    str(ready),
-                    str(go),
-                ],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-            )
-            for ready in readies
-        ]
-        try:
-            wait_until(lambda: all(r.exists() for r in readies), what="every process ready")
-            go.touch()
-            outputs = [p.communicate(timeout=120) for p in processes]
-        finally:
-            for process in processes:
-                if process.poll() is None:
-                    process.kill()
-                    process.wait()
-        for process, (out, err) in zip(processes, outputs, strict=True):
-            assert process.returncode == 0, err.decode()
+        outputs = _run_refreshing_processes(kind, target, fake.url, tmp_path)
         refreshes = fake.oauth_refreshes
 
     hashes = {out.decode().strip() for out, _ in outputs}

@@ -128,6 +128,12 @@ def add_parser(subparsers: Any) -> None:
     export.add_argument(
         "--page-size", type=_page_size, default=500, help="messages per request (10-500)"
     )
+    export.add_argument(
+        "--chunks-per-run",
+        type=_positive,
+        default=100,
+        help="chunks per workflow run before it continues as new (bounds its history)",
+    )
     export.add_argument("--wait", action="store_true", help="show progress until all are done")
     export.add_argument(
         "--heartbeat-timeout",
@@ -273,6 +279,7 @@ async def _export(args: argparse.Namespace) -> int:
         chunk_messages=args.chunk_messages,
         concurrency=args.concurrency,
         page_size=args.page_size,
+        chunks_per_run=args.chunks_per_run,
         timeouts=FleetTimeouts(
             heartbeat=args.heartbeat_timeout, sticky_start=args.heartbeat_timeout
         ),
@@ -438,6 +445,7 @@ async def _demo(args: argparse.Namespace) -> int:
                 chunk_messages=max(100, args.messages // 3),
                 concurrency=2,
                 page_size=500,
+                chunks_per_run=100,
                 wait=True,
                 heartbeat_timeout=5.0,
             )

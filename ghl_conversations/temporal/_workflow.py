@@ -92,7 +92,7 @@ class LocationExportWorkflow:
         self._chunks_done = job.progress_next
         self._status = "exporting"
         worker_queue = job.progress_worker_queue
-        finished_at: float | None = None
+        finished_at = job.progress_finished_at
         for ran, index in enumerate(range(job.progress_next, len(plan))):
             if ran >= job.chunks_per_run or workflow.info().is_continue_as_new_suggested():
                 workflow.continue_as_new(
@@ -104,6 +104,7 @@ class LocationExportWorkflow:
                         progress_seconds=self._seconds,
                         progress_total=self._total,
                         progress_worker_queue=worker_queue,
+                        progress_finished_at=finished_at,
                     )
                 )
             start, end = plan[index]
