@@ -26,7 +26,7 @@ import aiohttp
 
 import ghl_conversations as ghl
 
-from . import contenders
+from . import contenders, cpu
 from .server import serve
 
 Results = dict[str, Any]
@@ -35,6 +35,8 @@ Results = dict[str, Any]
 def _sizes(smoke: bool) -> dict[str, Any]:
     if smoke:
         return {
+            "cpu_messages": 3_000,
+            "cpu_calls": 50,
             "export_messages": 3_000,
             "rounds": 1,
             "gets": 60,
@@ -50,6 +52,8 @@ def _sizes(smoke: bool) -> dict[str, Any]:
             },
         }
     return {
+        "cpu_messages": 300_000,
+        "cpu_calls": 2_000,
         "export_messages": 200_000,
         "rounds": 3,
         "gets": 2_000,
@@ -101,31 +105,22 @@ async def export_throughput(size: dict[str, Any], include_official: bool) -> Res
     }
 
 
-async def call_overhead(size: dict[str, Any]) -> Results:
-    with serve(messages=10_000) as server:
-        async with (
-            aiohttp.ClientSession() as session,
-            session.get(
-                f"{server['url']}/conversations/messages/export",
-                params={"locationId": server["location"], "limit": "100"},
-                headers={**contenders.HEADERS, "Authorization": f"Bearer {server['token']}"},
-            ) as response,
-        ):
-            ids = [m["id"] for m in (await response.json())["messages"]]
-        ids = (ids * (size["gets"] // len(ids) + 1))[: size["gets"]]
-        floor: list[float] = []
-        sdk: list[float] = []
-        for _ in range(size["rounds"]):
-            floor += await contenders.floor_get_latencies(server, ids)
-            sdk += await contenders.sdk_get_latencies(server, ids)
-    floor_us = statistics.median(floor) * 1e6
-    sdk_us = statistics.median(sdk) * 1e6
+async def export_cpu_table(size: dict[str, Any], include_official: bool) -> Results:
+    """CPU per message of every export contender, at 100 and 500 messages a page."""
     return {
-        "floor_median_us": floor_us,
-        "sdk_median_us": sdk_us,
-        "overhead_us": sdk_us - floor_us,
-        "calls": len(sdk),
+        str(page): await cpu.export_cpu(
+            messages=size["cpu_messages"],
+            page=page,
+            rounds=size["rounds"],
+            include_official=include_official,
+        )
+        for page in (500, 100)
     }
+
+
+async def call_overhead(size: dict[str, Any]) -> Results:
+    """Per-call overhead over the floor, against the canned server."""
+    return await cpu.call_overhead(calls=size["cpu_calls"], rounds=size["rounds"])
 
 
 # VmHWM is the peak RSS of this address space alone. getrusage()'s ru_maxrss is not: after exec
@@ -258,9 +253,39 @@ def _machine() -> Results:
     }
 
 
+def _render_cpu(results: Results) -> list[str]:
+    lines: list[str] = []
+    for page, table in results["export_cpu"].items():
+        lines += [
+            f"## Export CPU, canned server, {page} messages a page",
+            "",
+            "| contender | wall s | CPU per message | CPU vs floor | wall vs floor |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name, row in table.items():
+            lines.append(
+                f"| {name} | {row['wall_s']:.2f} | {row['cpu_us_per_message']:.1f} us | "
+                f"{row['cpu_vs_floor']:.2f}x | {row['wall_vs_floor']:.2f}x |"
+            )
+        lines.append("")
+    lines += [
+        "## Per-call overhead, canned server (sequential calls)",
+        "",
+        "| call | floor us | ghl-conversations us | overhead us | CPU floor / SDK us |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for label, row in results["call_overhead"].items():
+        lines.append(
+            f"| {label} | {row['floor_us']:.0f} | {row['sdk_us']:.0f} | "
+            f"**{row['overhead_us']:.0f}** | {row['floor_cpu_us']:.0f} / {row['sdk_cpu_us']:.0f} |"
+        )
+    return [*lines, ""]
+
+
 def render(results: Results) -> str:
     lines = [
-        "## Export throughput (500 messages a page, no faults)",
+        *_render_cpu(results),
+        "## Export throughput against the fake (it generates messages as asked: it sets the pace)",
         "",
         "| contender | median s | messages/s | time vs floor |",
         "|---|---:|---:|---:|",
@@ -270,14 +295,7 @@ def render(results: Results) -> str:
             f"| {name} | {row['median_seconds']:.2f} | "
             f"{row['messages_per_second']:,.0f} | {row['time_vs_floor']:.2f}x |"
         )
-    overhead = results["call_overhead"]
     lines += [
-        "",
-        "## Per-call overhead (messages.get, sequential)",
-        "",
-        f"floor {overhead['floor_median_us']:.0f} us, ghl-conversations "
-        f"{overhead['sdk_median_us']:.0f} us: **{overhead['overhead_us']:.0f} us** over the "
-        f"floor (median of {overhead['calls']} calls)",
         "",
         "## Memory (CLI export to JSONL, peak RSS)",
         "",
@@ -312,8 +330,9 @@ def render(results: Results) -> str:
 async def run(args: argparse.Namespace) -> Results:
     size = _sizes(args.smoke)
     results: Results = {"machine": _machine(), "smoke": args.smoke}
-    results["export_throughput"] = await export_throughput(size, not args.no_official)
+    results["export_cpu"] = await export_cpu_table(size, not args.no_official)
     results["call_overhead"] = await call_overhead(size)
+    results["export_throughput"] = await export_throughput(size, not args.no_official)
     results["memory"] = memory(size)
     results["concurrency"] = await concurrency(size)
     results["rate_budget"] = await rate_budget(size)

@@ -13,6 +13,8 @@ from ._auth import (
     LocationTokenExchange,
     MemoryTokenStore,
     OAuthRefresher,
+    PostgresTokenStore,
+    SQLiteTokenStore,
     StaticToken,
     TokenProvider,
     TokenSet,
@@ -29,6 +31,7 @@ from ._errors import (
     BadRequestError,
     ClientClosedError,
     CursorExpiredError,
+    ErrorKind,
     GHLError,
     InvalidSignatureError,
     NoProgressError,
@@ -87,7 +90,16 @@ from ._pipeline import (
     RetryEvent,
     RetryPolicy,
 )
-from ._transport import AiohttpTransport, FormPart, Request, Response, Timeout, Transport
+from ._transport import (
+    AiohttpTransport,
+    FormPart,
+    MockTransport,
+    Request,
+    Response,
+    Timeout,
+    Transport,
+    TransportStats,
+)
 from ._version import __version__
 
 __all__ = [
@@ -116,6 +128,7 @@ __all__ = [
     "CursorExpiredError",
     "Direction",
     "Email",
+    "ErrorKind",
     "ExportPage",
     "FormPart",
     "ForwardConfig",
@@ -134,8 +147,11 @@ __all__ = [
     "MessageStatus",
     "MessageType",
     "MessagesPage",
+    "MockTransport",
     "NotFoundError",
     "OAuthRefresher",
+    "PostgresTokenStore",
+    "SQLiteTokenStore",
     "OpenStrEnum",
     "Page",
     "PagedIterator",
@@ -163,6 +179,7 @@ __all__ = [
     "TokenStore",
     "TranscriptionSentence",
     "Transport",
+    "TransportStats",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
     "UploadResult",

@@ -71,7 +71,7 @@ class Client:
         retry: RetryPolicy | None = None,
         session: aiohttp.ClientSession | None = None,
         transport: Transport | None = None,
-        pool_limit: int = 100,
+        pool_limit: int | None = None,
         clock: Clock | None = None,
         hooks: Hooks | None = None,
         user_agent: str | None = None,
@@ -82,17 +82,21 @@ class Client:
                 raise ValueError("no token: pass token=... or set GHL_TOKEN")
         if session is not None and transport is not None:
             raise ValueError("pass session= or transport=, not both")
+        if pool_limit is not None and (session is not None or transport is not None):
+            raise ValueError(
+                "pool_limit sizes the client's own connection pool; with session= or transport= "
+                "the pool is yours: size it there (aiohttp.TCPConnector(limit=...))"
+            )
         options = CallOptions(timeout=_timeout(timeout), max_retries=_max_retries(max_retries))
         clock = clock or SystemClock()
         base = (base_url or os.environ.get("GHL_BASE_URL") or DEFAULT_BASE_URL).rstrip("/")
         if not base.startswith(("http://", "https://")):
             raise ValueError(f"base_url must start with http:// or https://, got {base!r}")
-        the_transport = transport or AiohttpTransport(session=session, pool_limit=pool_limit)
+        the_transport = transport or AiohttpTransport(
+            session=session, pool_limit=100 if pool_limit is None else pool_limit
+        )
         auth = as_provider(token)
         agent = USER_AGENT if user_agent is None else f"{USER_AGENT} {user_agent}"
-        attach = getattr(auth, "attach", None)
-        if callable(attach):
-            attach(AuthContext(the_transport, base, clock, agent))
         core = HTTPCore(
             base_url=base,
             auth=auth,
@@ -103,6 +107,9 @@ class Client:
             hooks=hooks or Hooks(),
             user_agent=agent,
         )
+        attach = getattr(auth, "attach", None)
+        if callable(attach):
+            attach(AuthContext(core.form_poster(options.max_retries), clock))
         self._owner = True
         self._setup(ResourceContext(core, options, None))
 
@@ -157,6 +164,14 @@ class Client:
     def rate_limiter(self) -> RateLimiter:
         return self._context.core.limiter
 
+    def rate_limit_snapshot(self) -> dict[str, float | int | None]:
+        """The rate budget this client (or view) draws on, as the limiter sees it now:
+        ``max_requests``, ``interval``, ``in_window`` (requests started in the current window),
+        ``daily_remaining`` and ``paused_for`` (seconds no request may start, e.g. after a 429).
+        For progress displays and monitoring."""
+        core = self._context.core
+        return core.limiter.snapshot(core.auth.bucket_key(self._context.location_id))
+
     @property
     def transport(self) -> Transport:
         return self._context.core.transport
@@ -167,10 +182,16 @@ class Client:
 
     # -- lifetime ------------------------------------------------------------------------
 
+    @property
+    def closed(self) -> bool:
+        """True once the client was closed: every call then raises ``ClientClosedError``."""
+        return self._context.core.closed
+
     async def aclose(self) -> None:
-        """Close the connection pool (views share their parent's pool and close nothing)."""
-        if self._owner:
-            await self._context.core.transport.aclose()
+        """Close the connection pool; calls after it (and calls still running, at their next
+        step) raise ``ClientClosedError``. Views share their parent's pool and close nothing."""
+        if self._owner and not self._context.core.closed:
+            await self._context.core.aclose()
 
     async def __aenter__(self) -> Client:
         return self

@@ -1,4 +1,5 @@
-"""Wire dates: ISO 8601 strings or epoch milliseconds in, aware UTC ``datetime`` out."""
+"""Dates in one place: wire dates (ISO 8601 or epoch milliseconds in, aware UTC ``datetime`` out)
+and HTTP dates (``Retry-After``). Nothing here reads a clock: callers pass the time they mean."""
 
 from __future__ import annotations
 
@@ -50,3 +51,17 @@ def to_epoch_ms(value: _dt.datetime | int | float) -> int:
             value = value.replace(tzinfo=UTC)
         return int((value - _EPOCH) / _dt.timedelta(milliseconds=1))
     return int(value)
+
+
+def parse_http_date(value: str) -> float | None:
+    """Epoch seconds from an HTTP date (``Wed, 21 Oct 2015 07:28:00 GMT``, RFC 9110), or None
+    for anything else. A date without a zone is taken as UTC, as HTTP dates always are."""
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.timestamp()

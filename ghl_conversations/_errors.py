@@ -28,15 +28,20 @@ Errors carry the response's status, message, body, headers and trace id, never t
 from __future__ import annotations
 
 import datetime as _dt
+import enum
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
+from ._dates import parse_http_date
+
 __all__ = [
     "APIConnectionError",
     "APIResponseValidationError",
     "ClientClosedError",
+    "ErrorKind",
     "NoProgressError",
     "APIStatusError",
     "APITimeoutError",
@@ -52,7 +57,9 @@ __all__ = [
     "ServerError",
     "UnprocessableEntityError",
     "UnsupportedMediaTypeError",
+    "classify",
     "error_from_response",
+    "parse_retry_after",
 ]
 
 
@@ -101,8 +108,13 @@ class APIStatusError(GHLError):
         self.message = message
         self.messages = messages if messages is not None else ([message] if message else [])
         self.body = body
-        self.headers: Mapping[str, str] = dict(headers or {})
+        self.headers: Mapping[str, str] = {k.lower(): v for k, v in (headers or {}).items()}
         self.trace_id = trace_id
+
+    @property
+    def kind(self) -> ErrorKind:
+        """What HighLevel's message says went wrong (``classify(self)``), for handling by kind."""
+        return classify(self)
 
 
 class BadRequestError(APIStatusError):
@@ -134,18 +146,30 @@ class UnprocessableEntityError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429, or the daily budget is spent. ``retry_after`` is seconds to wait, when known."""
+    """429, or the daily budget is spent. ``retry_after`` is seconds to wait, when known.
 
-    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+    ``observed_at`` is the client clock's time (epoch seconds) when the answer arrived, so
+    ``resets_at`` needs no second look at a clock (the SDK reads time only through its ``Clock``).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        retry_after: float | None = None,
+        observed_at: float | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(message, **kwargs)
         self.retry_after = retry_after
+        self.observed_at = observed_at
 
     @property
     def resets_at(self) -> _dt.datetime | None:
-        """When the budget is expected back (only meaningful right after the error)."""
-        if self.retry_after is None:
+        """When the budget is expected back (None when the wait or the arrival time is unknown)."""
+        if self.retry_after is None or self.observed_at is None:
             return None
-        return _dt.datetime.now(_dt.UTC) + _dt.timedelta(seconds=self.retry_after)
+        return _dt.datetime.fromtimestamp(self.observed_at + self.retry_after, _dt.UTC)
 
 
 class ServerError(APIStatusError):
@@ -231,28 +255,91 @@ def _messages_of(body: Any, status: int) -> list[str]:
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds from a ``Retry-After`` value: delta seconds or an HTTP date."""
+    """Seconds to wait from a ``Retry-After`` value: delta seconds or an HTTP date.
+
+    ``now`` (epoch seconds, from the client's clock) is needed to turn a date into seconds;
+    without it a date is not interpreted. Junk (text, negative or non-finite numbers) gives None,
+    so the caller falls back to its own backoff instead of trusting a value it cannot read.
+    """
     if value is None:
         return None
     value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    if not value:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=_dt.UTC)
-    current = now if now is not None else _dt.datetime.now(_dt.UTC).timestamp()
-    return max(0.0, when.timestamp() - current)
+    if value[0].isdigit():
+        try:
+            seconds = float(value)
+        except ValueError:
+            seconds = math.nan
+        if math.isfinite(seconds):
+            return seconds
+    if now is None:
+        return None
+    when = parse_http_date(value)
+    if when is None:
+        return None
+    return max(0.0, when - now)
 
 
-def error_from_response(status: int, headers: Mapping[str, str], content: bytes) -> APIStatusError:
-    """Map a status and a raw body, JSON or not, to the right ``APIStatusError`` subclass."""
+class ErrorKind(enum.Enum):
+    """What HighLevel's error message means, whatever its exact wording.
+
+    Decisions (refresh the token, reopen an export cursor, retry a provider that is not ready
+    yet) and the CLI's hints read this instead of searching messages for words.
+    """
+
+    #: 401 "Invalid JWT" / "access token is invalid" / "jwt expired": a new access token fixes it.
+    TOKEN_EXPIRED = "token_expired"
+    #: 401 "The token is not authorized for this scope.": add the scope to the app.
+    SCOPE = "scope"
+    #: 401 "version header was not found." (or invalid): a client bug, not a token problem.
+    VERSION_HEADER = "version_header"
+    #: 403 "The token does not have access to this location.".
+    LOCATION_ACCESS = "location_access"
+    #: 4xx naming the export cursor (expired or invalid): reopen from the checkpoint.
+    CURSOR_EXPIRED = "cursor_expired"
+    #: 403 "No conversation provider found": a new custom provider is not live for a few seconds.
+    PROVIDER_NOT_READY = "provider_not_ready"
+    #: Anything else.
+    OTHER = "other"
+
+
+_TOKEN_EXPIRED_MARKERS = ("invalid jwt", "access token is invalid", "jwt expired", "token expired")
+
+
+def classify(error: BaseException) -> ErrorKind:
+    """The one reading of HighLevel's error messages; ``OTHER`` for errors that carry none."""
+    if not isinstance(error, APIStatusError) or not 400 <= error.status < 500:
+        return ErrorKind.OTHER
+    text = error.message.lower()
+    status = error.status
+    if "version header" in text:
+        return ErrorKind.VERSION_HEADER
+    if "cursor" in text:
+        return ErrorKind.CURSOR_EXPIRED
+    if status == 401:
+        if "scope" in text:
+            return ErrorKind.SCOPE
+        if any(marker in text for marker in _TOKEN_EXPIRED_MARKERS):
+            return ErrorKind.TOKEN_EXPIRED
+        return ErrorKind.OTHER
+    if status == 403:
+        if "conversation provider" in text:
+            return ErrorKind.PROVIDER_NOT_READY
+        if "access to this location" in text:
+            return ErrorKind.LOCATION_ACCESS
+        if "scope" in text:
+            return ErrorKind.SCOPE
+    return ErrorKind.OTHER
+
+
+def error_from_response(
+    status: int, headers: Mapping[str, str], content: bytes, *, now: float | None = None
+) -> APIStatusError:
+    """Map a status and a raw body, JSON or not, to the right ``APIStatusError`` subclass.
+
+    ``headers`` is looked up case-insensitively only if it is such a mapping: pass lower-case keys
+    otherwise. ``now`` is the client clock's epoch time, used for a ``Retry-After`` date."""
     body = _decode_body(content)
     messages = _messages_of(body, status)
     message = "; ".join(messages)
@@ -268,7 +355,8 @@ def error_from_response(status: int, headers: Mapping[str, str], content: bytes)
     if status == 429:
         return RateLimitError(
             message or "rate limit exceeded",
-            retry_after=parse_retry_after(headers.get("retry-after")),
+            retry_after=parse_retry_after(headers.get("retry-after"), now=now),
+            observed_at=now,
             **kwargs,
         )
     cls = _STATUS_ERRORS.get(status)

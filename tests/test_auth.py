@@ -134,3 +134,50 @@ async def test_agency_token_is_exchanged_for_location_tokens(fake: FakeHighLevel
 async def test_token_sets_survive_a_json_store() -> None:
     tokens = ghl.TokenSet(access_token="a", refresh_token="r", expires_at=5.0, location_id="l")
     assert ghl.TokenSet.from_json(tokens.to_json()) == tokens
+
+
+async def test_a_passing_502_on_the_token_endpoint_does_not_fail_the_refresh(
+    fake: FakeHighLevel, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    store = await seeded_store(fake)
+    provider = refresher(fake, store)
+    async with fake.client(token=provider) as client:
+        retries: list[ghl.RetryEvent] = []
+        client.hooks.on_retry.append(retries.append)
+        fake.expire_access_tokens()
+        fake.faults.script(Fault("bad_gateway", path="^/oauth/token$"))
+        message = await client.messages.get(fake.dataset.message_id(3))
+    assert message.id == fake.dataset.message_id(3)
+    assert fake.oauth_refreshes == 1 == provider.refresh_count
+    assert [(r.operation_id, r.reason) for r in retries] == [("refresh-access-token", "HTTP 502")]
+    new = await store.load(fake.location_id)
+    assert new is not None and new.refresh_token in fake.refresh_tokens
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "/oauth/token" in logged  # the token call is logged like any other...
+    assert new.refresh_token not in logged and fake.oauth_client_secret not in logged  # ...safely
+
+
+async def test_a_refused_refresh_grant_is_raised_not_retried(fake: FakeHighLevel) -> None:
+    store = await seeded_store(fake)
+    stale = await store.load(fake.location_id)
+    assert stale is not None
+    stale.refresh_token = "rt-already-rotated"
+    await store.save(fake.location_id, stale)
+    async with fake.client(token=refresher(fake, store)) as client:
+        fake.expire_access_tokens()
+        with pytest.raises(ghl.APIStatusError) as caught:
+            await client.messages.get(fake.dataset.message_id(0))
+    assert 400 <= caught.value.status < 500
+    assert len([r for r in fake.requests if r.path == "/oauth/token"]) == 1
+
+
+async def test_the_location_token_exchange_survives_a_503(fake: FakeHighLevel) -> None:
+    provider = ghl.LocationTokenExchange(fake.issue_company_token(), company_id=fake.company_id)
+    async with fake.client(token=provider) as client:
+        fake.faults.script(Fault("unavailable", path="^/oauth/locationToken$"))
+        page = await client.for_location(fake.location_id).messages.export_page(
+            fake.location_id, limit=10
+        )
+    assert page.total == 1_000
+    assert len([r for r in fake.requests if r.path == "/oauth/locationToken"]) == 2

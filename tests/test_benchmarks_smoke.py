@@ -21,6 +21,7 @@ def test_benchmark_runner_smoke(tmp_path: pathlib.Path) -> None:
     assert done.returncode == 0, done.stderr
     results = json.loads((tmp_path / "smoke.json").read_text())
     assert set(results) >= {
+        "export_cpu",
         "export_throughput",
         "call_overhead",
         "memory",
@@ -30,3 +31,10 @@ def test_benchmark_runner_smoke(tmp_path: pathlib.Path) -> None:
     assert results["concurrency"]["errors"] == 0
     assert all(row["lines"] == int(count) for count, row in results["memory"].items())
     assert "## Export throughput" in done.stdout
+    for page in ("500", "100"):
+        table = results["export_cpu"][page]
+        floor = table["floor: aiohttp + orjson, dicts"]
+        assert floor["cpu_vs_floor"] == 1.0
+        assert "ghl-conversations, full models" in table
+        assert all(row["cpu_us_per_message"] > 0 for row in table.values())
+    assert set(results["call_overhead"]) == {"messages.get", "conversations.search_page"}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 import pytest
 
@@ -22,12 +24,31 @@ async def test_the_own_session_is_created_lazily_and_closed(fake: FakeHighLevel)
     client = ghl.Client(token=fake.token, base_url=fake.url)
     transport = client.transport
     assert isinstance(transport, ghl.AiohttpTransport)
-    assert transport._session is None  # nothing bound to a loop before the first call
+    stats = [transport.stats]  # nothing bound to a loop before the first call
     await client.messages.get(fake.dataset.message_id(0))
-    session = transport._session
-    assert session is not None and not session.closed
+    stats.append(transport.stats)
     await client.aclose()
-    assert session.closed
+    stats.append(transport.stats)
+    assert [s.session_open for s in stats] == [False, True, False]
+
+
+def test_pool_limit_is_refused_where_the_pool_is_the_callers() -> None:
+    with pytest.raises(ValueError, match="pool_limit"):
+        ghl.Client(token="pit-x", transport=ghl.MockTransport(ghl.Response.from_json), pool_limit=5)
+    with pytest.raises(ValueError, match="pool_limit"):
+        ghl.Client(token="pit-x", session=object(), pool_limit=5)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="pool_limit"):
+        ghl.Client(token="pit-x", pool_limit=-1)
+
+
+async def test_pool_limit_bounds_the_own_pool(fake: FakeHighLevel) -> None:
+    async with fake.client(pool_limit=2, clock=ghl.SystemClock()) as client:
+        ids = [fake.dataset.message_id(i) for i in range(12)]
+        got = await asyncio.gather(*(client.messages.get(i) for i in ids))
+        transport = client.transport
+        assert isinstance(transport, ghl.AiohttpTransport)
+        assert [m.id for m in got] == ids
+        assert 1 <= transport.stats.connections_opened <= 2
 
 
 async def test_views_share_the_pool_and_close_nothing(fake: FakeHighLevel) -> None:

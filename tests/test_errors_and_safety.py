@@ -186,7 +186,7 @@ async def test_the_token_appears_in_no_repr_error_or_log(
             try:
                 await client.messages.get("m1")
             except ghl.GHLError as exc:
-                seen += [str(exc), repr(exc), repr(vars(exc)), repr(exc.body)]
+                seen += [str(exc), repr(exc), repr(vars(exc)), repr(getattr(exc, "body", None))]
         seen += [repr(ghl.StaticToken(TOKEN)), repr(ghl.TokenSet(access_token=TOKEN))]
     finally:
         await client.aclose()

@@ -19,9 +19,11 @@ from aioresponses import aioresponses
 from yarl import URL
 
 import ghl_conversations as ghl
-from ghl_conversations._operations._table import ENDPOINTS
+from ghl_conversations._operations import rows
 
 from .conftest import BASE, TOKEN
+
+ENDPOINTS = rows.ENDPOINTS
 
 MESSAGE = {
     "id": "msg1",

@@ -169,10 +169,7 @@ async def test_cancelling_a_call_mid_flight_leaves_the_pool_healthy(fake: FakeHi
         await asyncio.gather(*tasks, return_exceptions=True)
         got = await asyncio.wait_for(client.messages.get(fake.dataset.message_id(1)), 3)
         assert got.id == fake.dataset.message_id(1)
-        assert (
-            client.rate_limiter.snapshot(client._context.core.auth.bucket_key(None))["in_window"]
-            == 3
-        )
+        assert client.rate_limit_snapshot()["in_window"] == 3
 
 
 async def test_update_status_retries_the_provider_not_ready_403(

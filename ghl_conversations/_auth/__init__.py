@@ -1,7 +1,9 @@
 """Token providers (static tokens, OAuth refresh, agency -> location exchange) and token stores."""
 
+from ._postgres_store import PostgresTokenStore
 from ._providers import (
     AuthContext,
+    FormPoster,
     LocationTokenExchange,
     MemoryTokenStore,
     OAuthRefresher,
@@ -10,18 +12,20 @@ from ._providers import (
     TokenSet,
     TokenStore,
     as_provider,
-    is_refreshable_401,
 )
+from ._sqlite_store import SQLiteTokenStore
 
 __all__ = [
     "AuthContext",
+    "FormPoster",
     "LocationTokenExchange",
     "MemoryTokenStore",
     "OAuthRefresher",
+    "PostgresTokenStore",
+    "SQLiteTokenStore",
     "StaticToken",
     "TokenProvider",
     "TokenSet",
     "TokenStore",
     "as_provider",
-    "is_refreshable_401",
 ]

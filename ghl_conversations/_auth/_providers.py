@@ -8,17 +8,19 @@ No token is ever put in a repr, an exception or a log line.
 
 from __future__ import annotations
 
-import urllib.parse
-from collections.abc import Hashable
-from typing import Any, Protocol, runtime_checkable
+import contextlib
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import anyio
 import attrs
 import orjson
 
 from .._clock import Clock
-from .._errors import AuthenticationError, GHLError, error_from_response
-from .._transport import Request, Timeout, Transport
+from .._errors import APIResponseValidationError, AuthenticationError
+from .._transport import Response
+
+T = TypeVar("T")
 
 __all__ = [
     "AuthContext",
@@ -29,26 +31,49 @@ __all__ = [
     "TokenProvider",
     "TokenSet",
     "TokenStore",
-    "is_refreshable_401",
 ]
 
-_REFRESHABLE_401 = ("invalid jwt", "access token is invalid", "jwt expired", "token expired")
 
+class FormPoster(Protocol):
+    """Posts a form to an OAuth endpoint through the client's request pipeline (retries, hooks,
+    logging), returning ``parse(response)`` of a 2xx answer or raising the mapped error.
 
-def is_refreshable_401(message: str) -> bool:
-    """401s that a new access token fixes; scope and Version-header 401s are not among them."""
-    lowered = message.lower()
-    return any(marker in lowered for marker in _REFRESHABLE_401)
+    Injected by the client: auth sits below the pipeline and must not import it."""
+
+    async def __call__(
+        self,
+        operation_id: str,
+        path: str,
+        form: Mapping[str, str],
+        *,
+        headers: Mapping[str, str],
+        parse: Callable[[Response], T],
+    ) -> T:
+        """Send the form; ``parse`` runs inside the attempt loop."""
+        ...
 
 
 @attrs.frozen
 class AuthContext:
     """What a provider may use to talk to HighLevel's OAuth endpoints (given by the client)."""
 
-    transport: Transport
-    base_url: str
+    post_form: FormPoster
     clock: Clock
-    user_agent: str
+
+
+def _token_answer(response: Response) -> dict[str, Any]:
+    """The JSON of a token endpoint's answer; anything without an access token is no answer."""
+    try:
+        data = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        data = None
+    if not isinstance(data, dict) or not isinstance(data.get("access_token"), str):
+        raise APIResponseValidationError(
+            "the OAuth endpoint answered without an access_token",
+            status=response.status,
+            excerpt="(token endpoint body withheld)",
+        )
+    return data
 
 
 @runtime_checkable
@@ -75,6 +100,7 @@ class StaticToken:
         if any(ch in token for ch in "\r\n"):
             raise ValueError("token must not contain line breaks")
         self.__token = token.strip()
+        self._bucket = ("static", id(self))
 
     def __repr__(self) -> str:
         return "StaticToken(<redacted>)"
@@ -86,8 +112,10 @@ class StaticToken:
         return False
 
     def bucket_key(self, location_id: str | None) -> Hashable:
-        # HighLevel counts requests per app and location: one budget per location named.
-        return ("static", id(self), location_id)
+        # HighLevel counts requests per app and location, and a static token (a Private
+        # Integration Token, a sub-account's OAuth token) belongs to one location: every call
+        # made with it, naming a location or not (get a message by id), draws on one budget.
+        return self._bucket
 
 
 @attrs.define(repr=False)
@@ -157,28 +185,17 @@ class _OAuthBase:
         return self._context
 
     async def _post_form(
-        self, path: str, form: dict[str, str], *, headers: dict[str, str] | None = None
+        self,
+        operation_id: str,
+        path: str,
+        form: dict[str, str],
+        *,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         context = self._require_context()
-        request = Request(
-            "POST",
-            context.base_url.rstrip("/") + path,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Accept": "application/json",
-                "User-Agent": context.user_agent,
-                **(headers or {}),
-            },
-            content=urllib.parse.urlencode(form).encode(),
-            timeout=Timeout(total=30.0),
+        return await context.post_form(
+            operation_id, path, form, headers=headers or {}, parse=_token_answer
         )
-        response = await context.transport.send(request)
-        if response.status >= 400:
-            raise error_from_response(response.status, response.headers, response.content)
-        data = orjson.loads(response.content)
-        if not isinstance(data, dict) or "access_token" not in data:
-            raise GHLError(f"unexpected answer from {path}: no access_token")
-        return data
 
     def _token_set(self, data: dict[str, Any], fallback_refresh: str | None = None) -> TokenSet:
         clock = self._require_context().clock
@@ -200,6 +217,10 @@ class OAuthRefresher(_OAuthBase):
     is refreshed shortly before it expires and once after a 401 that says it is invalid; concurrent
     callers of one location share a single refresh, whose rotated refresh token is saved before
     anyone uses the new access token.
+
+    The refresh goes through the client's pipeline: a passing 502, 429 or dropped connection on
+    ``/oauth/token`` is retried (see ``HTTPCore.post_form`` for why that is safe with rotating
+    refresh tokens) and shows in hooks and logs, never with a token in them.
     """
 
     def __init__(
@@ -241,6 +262,17 @@ class OAuthRefresher(_OAuthBase):
             lock = self._locks[key] = anyio.Lock()
         return lock
 
+    @contextlib.asynccontextmanager
+    async def _single_flight(self, key: str) -> AsyncIterator[None]:
+        """This process's lock, then the store's cross-process one if it has one."""
+        async with self._lock(key):
+            exclusive = getattr(self.store, "exclusive", None)
+            if exclusive is None:
+                yield
+                return
+            async with exclusive(key):
+                yield
+
     async def _load(self, key: str) -> TokenSet:
         tokens = await self.store.load(key)
         if tokens is None:
@@ -253,7 +285,7 @@ class OAuthRefresher(_OAuthBase):
         clock = self._require_context().clock
         if tokens.expires_at - self.refresh_margin > clock.time():
             return tokens.access_token
-        async with self._lock(key):
+        async with self._single_flight(key):
             tokens = await self._load(key)
             if tokens.expires_at - self.refresh_margin > clock.time():
                 return tokens.access_token
@@ -261,7 +293,7 @@ class OAuthRefresher(_OAuthBase):
 
     async def invalidate(self, location_id: str | None, token: str) -> bool:
         key = self._key(location_id)
-        async with self._lock(key):
+        async with self._single_flight(key):
             tokens = await self._load(key)
             if tokens.access_token != token:
                 return True  # someone else refreshed while we waited
@@ -272,6 +304,7 @@ class OAuthRefresher(_OAuthBase):
         if not tokens.refresh_token:
             raise AuthenticationError(f"no refresh token stored for location {key!r}", status=401)
         data = await self._post_form(
+            "refresh-access-token",
             "/oauth/token",
             {
                 "client_id": self._client_id,
@@ -331,6 +364,7 @@ class LocationTokenExchange(_OAuthBase):
     async def _exchange(self, location_id: str) -> TokenSet:
         company_token = await self._company.get_token(None)
         data = await self._post_form(
+            "get-location-access-token",
             "/oauth/locationToken",
             {"companyId": self.company_id, "locationId": location_id},
             headers={"Authorization": f"Bearer {company_token}", "Version": self.VERSION},

@@ -9,6 +9,7 @@ All fields but ``id`` are optional: the real API omits fields its spec calls req
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -47,10 +48,46 @@ def wire(name: str, default: Any = None) -> Any:
 
 @attrs.frozen(kw_only=True, slots=False)
 class WireModel:
-    """Base of every model: unknown fields in ``extra``, the original wire dict kept privately."""
+    """Base of every model: unknown fields in ``extra``, the original wire dict kept privately.
+
+    Web frameworks see the wire form, exactly as ``ghl.to_dict(model)`` gives it and never the
+    private fields: ``dict(model)`` (what FastAPI's ``jsonable_encoder`` tries first) yields the
+    wire items, and a model used as a FastAPI/pydantic annotation serialises through ``to_dict``.
+    """
 
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     _raw: dict[str, Any] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """The wire form's ``(key, value)`` pairs, so ``dict(model) == ghl.to_dict(model)``."""
+        from ._converter import to_dict
+
+        return iter(to_dict(self).items())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Let pydantic (and so FastAPI's ``response_model``) accept and serialise the model: in
+        from a model or a wire dict, out as ``ghl.to_dict(model)``."""
+        from pydantic_core import core_schema
+
+        from ._converter import structure, to_dict
+
+        def validate(value: Any) -> Any:
+            if isinstance(value, cls):
+                return value
+            if isinstance(value, dict):
+                return structure(value, cls)
+            raise ValueError(f"expected a {cls.__name__} or its wire dict")
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(to_dict),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        """OpenAPI sees a JSON object in HighLevel's wire form."""
+        return {"type": "object", "title": cls.__name__, "additionalProperties": True}
 
 
 # --- messages -------------------------------------------------------------------------------

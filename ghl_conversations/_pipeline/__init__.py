@@ -1,10 +1,16 @@
-"""The attempt loop over a transport: retry decision, rate limiter, token refresh and hooks."""
+"""The attempt loop over a transport: one retry decision, rate limiter, token refresh and hooks."""
 
 from ._core import (
     API_VERSION,
     CallOptions,
     HTTPCore,
     WireCall,
+)
+from ._decision import (
+    Action,
+    Decision,
+    RetryCondition,
+    decide,
 )
 from ._hooks import (
     Hooks,
@@ -23,7 +29,9 @@ from ._retry import (
 
 __all__ = [
     "API_VERSION",
+    "Action",
     "CallOptions",
+    "Decision",
     "HTTPCore",
     "Hooks",
     "RateLimitConfig",
@@ -31,7 +39,9 @@ __all__ = [
     "RateLimiter",
     "RequestEvent",
     "ResponseEvent",
+    "RetryCondition",
     "RetryEvent",
     "RetryPolicy",
     "WireCall",
+    "decide",
 ]

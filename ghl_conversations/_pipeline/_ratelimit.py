@@ -18,7 +18,7 @@ import attrs
 from .._clock import Clock
 from .._errors import RateLimitError
 
-__all__ = ["RateLimitConfig", "RateLimiter"]
+__all__ = ["Bucket", "RateLimitConfig", "RateLimiter"]
 
 _MAX_WAIT_SLICE = 0.5
 
@@ -38,7 +38,11 @@ class RateLimitConfig:
     enabled: bool = True
 
 
-class _Bucket:
+class Bucket:
+    """One budget (a location, or a token): the limits learnt so far and recent request starts.
+
+    Obtained once per call from ``RateLimiter.bucket(key)``, so the key is computed once."""
+
     __slots__ = (
         "daily_remaining",
         "interval",
@@ -53,61 +57,102 @@ class _Bucket:
         self.interval = config.interval
         self.daily_remaining: int | None = None
         self.starts: collections.deque[float] = collections.deque()
-        self.lock = anyio.Lock(fast_acquire=True)  # no event-loop round trip when free
+        #: Taken only by callers that must wait; the uncontended path never touches it.
+        self.lock = anyio.Lock(fast_acquire=True)
         self.paused_until = 0.0
 
 
 class RateLimiter:
-    """A sliding-window limiter per bucket: ``acquire`` waits, ``observe`` reads headers."""
+    """A sliding-window limiter per bucket: ``acquire`` waits, ``observe`` reads headers.
+
+    The pipeline asks ``try_acquire`` first: when the bucket has room and nobody is queued it
+    records the start and returns at once, with no lock and no await (the common case); only
+    otherwise does it ``wait`` in the bucket's queue.
+    """
 
     def __init__(self, config: RateLimitConfig, clock: Clock) -> None:
         self.config = config
         self._clock = clock
-        self._buckets: dict[Hashable, _Bucket] = {}
+        self._buckets: dict[Hashable, Bucket] = {}
 
-    def _bucket(self, key: Hashable) -> _Bucket:
+    def bucket(self, key: Hashable) -> Bucket:
+        """The bucket for ``key`` (created on first use)."""
         bucket = self._buckets.get(key)
         if bucket is None:
-            bucket = self._buckets[key] = _Bucket(self.config)
+            bucket = self._buckets[key] = Bucket(self.config)
         return bucket
 
     def snapshot(self, key: Hashable) -> dict[str, float | int | None]:
         """The bucket's current view (for progress displays and tests)."""
-        bucket = self._bucket(key)
+        bucket = self.bucket(key)
         return {
             "max_requests": bucket.max_requests,
             "interval": bucket.interval,
             "in_window": len(bucket.starts),
             "daily_remaining": bucket.daily_remaining,
+            "paused_for": max(0.0, bucket.paused_until - self._clock.monotonic()),
         }
 
     async def acquire(self, key: Hashable) -> float:
         """Wait until a request may start in this bucket; return the seconds waited."""
+        bucket = self.bucket(key)
+        if self.try_acquire(bucket):
+            return 0.0
+        return await self.wait(bucket)
+
+    def _room(self, bucket: Bucket, now: float) -> float:
+        """Seconds until a request may start (<= 0: now), dropping starts that left the window."""
+        limit = max(1, bucket.max_requests - self.config.reserve)
+        window = bucket.interval + self.config.margin
+        starts = bucket.starts
+        horizon = now - window
+        while starts and starts[0] <= horizon:
+            starts.popleft()
+        delay = bucket.paused_until - now
+        if len(starts) >= limit:
+            delay = max(delay, starts[0] + window - now)
+        return delay
+
+    def try_acquire(self, bucket: Bucket) -> bool:
+        """Start a request now if the bucket has room and nobody waits; else False."""
+        if not self.config.enabled:
+            return True
+        if bucket.lock.locked():
+            return False
+        remaining = bucket.daily_remaining
+        if remaining is not None and remaining <= 0:
+            return False
+        now = self._clock.monotonic()
+        if self._room(bucket, now) > 0:
+            return False
+        bucket.starts.append(now)
+        if remaining is not None:
+            bucket.daily_remaining = remaining - 1
+        return True
+
+    async def wait(self, bucket: Bucket) -> float:
+        """Queue for the bucket until a request may start; return the seconds waited."""
         if not self.config.enabled:
             return 0.0
-        bucket = self._bucket(key)
         waited = 0.0
         async with bucket.lock:
             daily_spent = bucket.daily_remaining is not None and bucket.daily_remaining <= 0
             if daily_spent and not self.config.wait_for_daily:
+                now = self._clock.time()
                 raise RateLimitError(
                     "the daily request budget for this location is spent",
                     status=429,
-                    retry_after=_seconds_to_utc_midnight(self._clock.time()),
+                    retry_after=_seconds_to_utc_midnight(now),
+                    observed_at=now,
                 )
             if daily_spent:  # the caller opted in to waiting for the new day
-                await self._clock.sleep(_seconds_to_utc_midnight(self._clock.time()))
+                seconds = _seconds_to_utc_midnight(self._clock.time())
+                waited += seconds
+                await self._clock.sleep(seconds)
                 bucket.daily_remaining = None
             while True:
                 # Re-read each round: responses to earlier requests refine the bucket's limits.
-                limit = max(1, bucket.max_requests - self.config.reserve)
-                window = bucket.interval + self.config.margin
-                now = self._clock.monotonic()
-                while bucket.starts and bucket.starts[0] <= now - window:
-                    bucket.starts.popleft()
-                delay = bucket.paused_until - now
-                if len(bucket.starts) >= limit:
-                    delay = max(delay, bucket.starts[0] + window - now)
+                delay = self._room(bucket, self._clock.monotonic())
                 if delay <= 0:
                     break
                 # Wait in slices: a response may meanwhile teach us the real (shorter) window.
@@ -120,37 +165,53 @@ class RateLimiter:
         return waited
 
     def observe(self, key: Hashable, headers: Mapping[str, str], status: int) -> None:
-        """Update the bucket from a response's ``X-RateLimit-*`` headers (lower-cased keys)."""
+        """Update the bucket from a response's ``X-RateLimit-*`` headers."""
+        self.observe_bucket(self.bucket(key), headers, status)
+
+    def observe_bucket(self, bucket: Bucket, headers: Mapping[str, str], status: int) -> None:
+        """Like ``observe``, for a bucket already looked up.
+
+        A 429 does not pause the bucket here: the retry decision sets that pause, equal to the
+        delay the retry then sleeps (``Retry-After``, or the interval when none is given)."""
         if not self.config.enabled:
             return
-        bucket = self._bucket(key)
-        limit = _int(headers.get("x-ratelimit-max"))
-        interval_ms = _int(headers.get("x-ratelimit-interval-milliseconds"))
-        remaining = _int(headers.get("x-ratelimit-remaining"))
-        daily_remaining = _int(headers.get("x-ratelimit-daily-remaining"))
-        if limit:
+        get = headers.get
+        limit = _int(get("x-ratelimit-max"))
+        if limit and limit != bucket.max_requests:
             bucket.max_requests = limit
+        interval_ms = _int(get("x-ratelimit-interval-milliseconds"))
         if interval_ms:
             bucket.interval = interval_ms / 1000.0
+        daily_remaining = _int(get("x-ratelimit-daily-remaining"))
         if daily_remaining is not None:
             bucket.daily_remaining = daily_remaining
-        if status == 429 or (remaining is not None and remaining <= 0):
-            # The server's window is full (perhaps through other processes): stop until it drains.
-            now = self._clock.monotonic()
-            bucket.paused_until = max(bucket.paused_until, now + bucket.interval)
+        if status != 429:
+            remaining = _int(get("x-ratelimit-remaining"))
+            if remaining is not None and remaining <= 0:
+                # The server's window is full (perhaps through other processes): let it drain.
+                self.hold(bucket, bucket.interval)
+
+    def hold(self, bucket: Bucket, seconds: float) -> None:
+        """Let no request of ``bucket`` start for ``seconds`` from now."""
+        until = self._clock.monotonic() + seconds
+        if until > bucket.paused_until:
+            bucket.paused_until = until
 
     def pause(self, key: Hashable, seconds: float) -> None:
         """Hold every request of the bucket for ``seconds`` (a 429's ``Retry-After``)."""
-        bucket = self._bucket(key)
-        bucket.paused_until = max(bucket.paused_until, self._clock.monotonic() + seconds)
+        self.hold(self.bucket(key), seconds)
 
 
 def _int(value: str | None) -> int | None:
     if value is None:
         return None
     try:
-        return int(float(value))
+        return int(value)
     except ValueError:
+        pass
+    try:
+        return int(float(value))
+    except (ValueError, OverflowError):
         return None
 
 

@@ -1,118 +1,64 @@
-"""The seam between the SDK and the network: plain request/response values and a Transport protocol.
+"""``AiohttpTransport``: the default transport, one lazily created aiohttp session and pool.
 
-Everything above this module speaks ``Request``/``Response``; only ``AiohttpTransport`` knows
-aiohttp. Tests (and users) can pass any object with ``send``/``stream``/``aclose`` instead, the way
-httpx's ``MockTransport`` works, to run the whole SDK without sockets.
+The per-call path is kept thin on purpose (one ``await session.request(...)``, a cached
+``ClientTimeout``, no copies of params or headers, aiohttp's case-insensitive headers handed up
+as they are): the SDK's overhead over bare aiohttp is measured, not guessed.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
-from typing import IO, Any, Protocol, runtime_checkable
+from collections.abc import AsyncGenerator, AsyncIterator, Mapping, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
 
 import aiohttp
 import attrs
 
-from .._errors import APIConnectionError, APITimeoutError
+from .._errors import APIConnectionError, APITimeoutError, ClientClosedError
+from ._types import FormPart, Request, Response, StreamResponse, Timeout
 
-__all__ = [
-    "AiohttpTransport",
-    "FormPart",
-    "Request",
-    "Response",
-    "StreamResponse",
-    "Timeout",
-    "Transport",
-]
+__all__ = ["AiohttpTransport", "TransportStats"]
 
 
 @attrs.frozen
-class Timeout:
-    """Seconds; ``None`` means no limit. ``connect`` covers getting a pooled or new connection."""
+class TransportStats:
+    """A snapshot of the pool's health, for monitoring, benchmarks and tests.
 
-    total: float | None = 60.0
-    connect: float | None = 10.0
+    ``connections_opened`` counts TCP connections ever opened (a healthy pool reuses them);
+    ``in_flight`` counts requests whose response is not yet read or released (0 once every call,
+    stream and abandoned iterator has let go of its connection); ``session_open`` tells whether
+    an aiohttp session currently exists (it is created on first use, inside the event loop).
+    """
 
-
-@attrs.frozen
-class FormPart:
-    """One part of a multipart body: a field (``value``) or a file (``content`` + ``filename``)."""
-
-    name: str
-    value: str | None = None
-    content: bytes | IO[bytes] | None = None
-    filename: str | None = None
-    content_type: str | None = None
-
-
-@attrs.frozen(repr=False)
-class Request:
-    """A fully built request. ``headers`` holds the Authorization header: it is never repr'd."""
-
-    method: str
-    url: str
-    params: Sequence[tuple[str, str]] = ()
-    headers: Mapping[str, str] = attrs.field(factory=dict)
-    content: bytes | None = None
-    form: Sequence[FormPart] | None = None
-    timeout: Timeout = Timeout()
-
-    def __repr__(self) -> str:
-        return f"<Request {self.method} {self.url}>"
-
-
-@attrs.frozen(repr=False)
-class Response:
-    """A complete response. ``headers`` keys are lower-case."""
-
-    status: int
-    headers: Mapping[str, str]
-    content: bytes
-
-    def __repr__(self) -> str:
-        return f"<Response {self.status} ({len(self.content)} bytes)>"
-
-
-class StreamResponse(Protocol):
-    """A response whose body is read in chunks (recordings); only valid inside ``stream()``."""
-
-    status: int
-    headers: Mapping[str, str]
-
-    def iter_chunks(self, chunk_size: int = 65536) -> AsyncIterator[bytes]: ...
-
-    async def read(self) -> bytes: ...
-
-
-@runtime_checkable
-class Transport(Protocol):
-    """What the client needs from the network. Raise ``APIConnectionError`` for network failures."""
-
-    async def send(self, request: Request) -> Response: ...
-
-    def stream(self, request: Request) -> AbstractAsyncContextManager[StreamResponse]: ...
-
-    async def aclose(self) -> None: ...
+    connections_opened: int
+    in_flight: int
+    session_open: bool
 
 
 class _AiohttpStream:
-    def __init__(self, response: aiohttp.ClientResponse) -> None:
+    """The body of a streamed response, read by the caller inside ``stream()``."""
+
+    def __init__(self, response: aiohttp.ClientResponse, url: str) -> None:
         self._response = response
+        self._url = url
         self.status = response.status
-        self.headers: Mapping[str, str] = _lower_headers(response.headers)
+        self.headers: Mapping[str, str] = response.headers
 
     async def iter_chunks(self, chunk_size: int = 65536) -> AsyncIterator[bytes]:
-        async for chunk in self._response.content.iter_chunked(chunk_size):
-            yield chunk
+        """The body in chunks as they arrive."""
+        try:
+            async for chunk in self._response.content.iter_chunked(chunk_size):
+                yield chunk
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise _connection_error(exc, self._url) from exc
 
     async def read(self) -> bytes:
-        return await self._response.read()
-
-
-def _lower_headers(headers: Mapping[str, str]) -> dict[str, str]:
-    return {key.lower(): value for key, value in headers.items()}
+        """The rest of the body at once."""
+        try:
+            return await self._response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise _connection_error(exc, self._url) from exc
 
 
 class _CountingConnector(aiohttp.TCPConnector):
@@ -133,8 +79,14 @@ class AiohttpTransport:
     """The default transport: one lazily created ``aiohttp.ClientSession`` and connection pool.
 
     The session is created inside the running event loop on first use (creating it at import or
-    construction time binds it to the wrong loop). A session passed in is used as is and never
-    closed by us: its owner decides its life.
+    construction time binds it to the wrong loop), and closed when that loop shuts down, so one
+    transport (and the client around it) can serve successive event loops: two ``asyncio.run``
+    calls, or two ``TestClient`` blocks of a web app whose client was created at import time.
+    Using it from two event loops *at the same time* is refused with a clear error.
+
+    A session passed in is used as is and never closed by us: its owner decides its life (and
+    its pool size: ``pool_limit`` does not apply to it). After ``aclose()`` the transport refuses
+    every request with ``ClientClosedError`` instead of opening a new session.
     """
 
     def __init__(
@@ -145,102 +97,188 @@ class AiohttpTransport:
         pool_limit_per_host: int = 0,
         keepalive_timeout: float = 30.0,
     ) -> None:
+        if isinstance(pool_limit, bool) or not isinstance(pool_limit, int) or pool_limit < 0:
+            raise ValueError(f"pool_limit must be a non-negative integer, got {pool_limit!r}")
         self._session = session
+        self._session_loop: asyncio.AbstractEventLoop | None = None
         self._owns_session = session is None
         self._pool_limit = pool_limit
         self._pool_limit_per_host = pool_limit_per_host
         self._keepalive_timeout = keepalive_timeout
-        self._lock: asyncio.Lock | None = None
+        self._loop_guard: AsyncGenerator[None, None] | None = None
+        self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
+        self._closed = False
+        self._in_flight = 0
+        #: TCP connections opened so far (also in ``stats``).
         self.connections_opened = 0
 
     def __repr__(self) -> str:
         return f"<AiohttpTransport pool_limit={self._pool_limit}>"
 
+    @property
+    def stats(self) -> TransportStats:
+        """The pool's health right now (read-only)."""
+        session = self._session
+        return TransportStats(
+            connections_opened=self.connections_opened,
+            in_flight=self._in_flight,
+            session_open=session is not None and not session.closed,
+        )
+
+    # -- session lifetime ----------------------------------------------------------------
+
+    def _session_for_this_loop(self) -> aiohttp.ClientSession | None:
+        session = self._session
+        if session is None or session.closed:
+            return None
+        if self._owns_session and self._session_loop is not asyncio.get_running_loop():
+            return None
+        return session
+
     async def _get_session(self) -> aiohttp.ClientSession:
-        if self._session is not None and not self._session.closed:
-            return self._session
+        if self._closed:
+            raise ClientClosedError("the client is closed; create a new one")
+        session = self._session_for_this_loop()
+        if session is not None:
+            return session
         if not self._owns_session:
             raise RuntimeError("the aiohttp session passed to the client is closed")
+        loop = asyncio.get_running_loop()
+        previous = self._session_loop
+        if self._session is not None and not self._session.closed:
+            if previous is not None and previous.is_running():
+                raise RuntimeError(
+                    "this ghl_conversations.Client is in use by another running event loop; "
+                    "create one client per event loop (e.g. in your app's lifespan)"
+                )
+            # The previous loop ended without shutting down its async generators (a bare
+            # ``loop.close()``): its session cannot be closed from here; start afresh.
+            self._session = None
         connector = _CountingConnector(
             self,
             limit=self._pool_limit,
             limit_per_host=self._pool_limit_per_host,
             keepalive_timeout=self._keepalive_timeout,
         )
-        self._session = aiohttp.ClientSession(
+        session = aiohttp.ClientSession(
             connector=connector, auto_decompress=True, skip_auto_headers=("User-Agent",)
         )
-        return self._session
+        self._session = session
+        self._session_loop = loop
+        guard = self._close_with_loop(session)
+        await guard.__anext__()
+        self._loop_guard = guard
+        return session
 
-    @staticmethod
-    def _client_timeout(timeout: Timeout) -> aiohttp.ClientTimeout:
-        return aiohttp.ClientTimeout(total=timeout.total, connect=timeout.connect)
-
-    @staticmethod
-    def _body(request: Request) -> Any:
-        if request.form is None:
-            return request.content
-        form = aiohttp.FormData()
-        for part in request.form:
-            if part.content is None:
-                form.add_field(part.name, part.value or "")
-            else:
-                form.add_field(
-                    part.name,
-                    part.content,
-                    filename=part.filename,
-                    content_type=part.content_type or "application/octet-stream",
-                )
-        return form
-
-    @asynccontextmanager
-    async def _open(self, request: Request) -> AsyncIterator[aiohttp.ClientResponse]:
-        session = await self._get_session()
+    async def _close_with_loop(self, session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
+        """Parked for the life of the session's event loop. The loop's shutdown (``asyncio.run``,
+        anyio, pytest-asyncio all call ``shutdown_asyncgens``) resumes it to close the session
+        while the loop still runs: no leaked sockets, no "Unclosed client session" warning."""
         try:
-            async with session.request(
+            yield
+        finally:
+            if self._session is session:
+                self._session = None
+                self._session_loop = None
+            if not session.closed:
+                await session.close()
+
+    async def aclose(self) -> None:
+        """Close the pool (an own session only) and refuse further requests."""
+        self._closed = True
+        guard, self._loop_guard = self._loop_guard, None
+        if not self._owns_session:
+            return
+        session = self._session
+        if guard is not None and self._session_loop is asyncio.get_running_loop():
+            await guard.aclose()
+        elif session is not None and not session.closed:
+            await session.close()
+        self._session = None
+
+    # -- requests ------------------------------------------------------------------------
+
+    def _client_timeout(self, timeout: Timeout) -> aiohttp.ClientTimeout:
+        cached = self._timeouts.get(timeout)
+        if cached is None:
+            cached = aiohttp.ClientTimeout(total=timeout.total, connect=timeout.connect)
+            self._timeouts[timeout] = cached
+        return cached
+
+    async def _start(self, request: Request) -> aiohttp.ClientResponse:
+        session = self._session_for_this_loop()
+        if session is None or self._closed:
+            session = await self._get_session()
+        try:
+            return await session.request(
                 request.method,
                 request.url,
-                params=list(request.params),
-                headers=dict(request.headers),
-                data=self._body(request),
+                params=request.params or None,
+                headers=request.headers,
+                data=request.content if request.form is None else _form_data(request.form),
                 timeout=self._client_timeout(request.timeout),
                 allow_redirects=False,
-            ) as response:
-                yield response
-        except aiohttp.ConnectionTimeoutError as exc:
-            raise APITimeoutError(
-                f"timed out connecting to {_host(request.url)}", request_sent=False
-            ) from exc
-        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise APITimeoutError(f"timed out waiting for {_host(request.url)}") from exc
-        except aiohttp.ClientConnectorError as exc:
-            raise APIConnectionError(
-                f"could not connect to {_host(request.url)}: {exc.os_error}", request_sent=False
-            ) from exc
-        except aiohttp.ClientError as exc:
-            raise APIConnectionError(
-                f"connection to {_host(request.url)} failed: {type(exc).__name__}"
-            ) from exc
+            )
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise _connection_error(exc, request.url) from exc
 
     async def send(self, request: Request) -> Response:
-        async with self._open(request) as response:
+        """Send and read the whole body; network failures raise ``APIConnectionError``."""
+        self._in_flight += 1
+        try:
+            response = await self._start(request)
             try:
                 content = await response.read()
-            except aiohttp.ClientError as exc:
-                raise APIConnectionError(
-                    f"reading the response from {_host(request.url)} failed: {type(exc).__name__}"
-                ) from exc
-            return Response(response.status, _lower_headers(response.headers), content)
+            except (aiohttp.ClientError, TimeoutError) as exc:
+                raise _connection_error(exc, request.url, reading=True) from exc
+            finally:
+                response.release()
+            return Response(response.status, response.headers, content)
+        finally:
+            self._in_flight -= 1
 
     @asynccontextmanager
     async def stream(self, request: Request) -> AsyncIterator[StreamResponse]:
-        async with self._open(request) as response:
-            yield _AiohttpStream(response)
+        """Send; the caller reads the body inside the block (the connection is released after)."""
+        self._in_flight += 1
+        try:
+            response = await self._start(request)
+            try:
+                yield _AiohttpStream(response, request.url)
+            finally:
+                response.release()
+        finally:
+            self._in_flight -= 1
 
-    async def aclose(self) -> None:
-        if self._owns_session and self._session is not None and not self._session.closed:
-            await self._session.close()
-        self._session = None if self._owns_session else self._session
+
+def _form_data(parts: Sequence[FormPart]) -> aiohttp.FormData:
+    form = aiohttp.FormData()
+    for part in parts:
+        if part.content is None:
+            form.add_field(part.name, part.value or "")
+        else:
+            form.add_field(
+                part.name,
+                part.content,
+                filename=part.filename,
+                content_type=part.content_type or "application/octet-stream",
+            )
+    return form
+
+
+def _connection_error(exc: BaseException, url: str, *, reading: bool = False) -> APIConnectionError:
+    """aiohttp's and asyncio's network failures, as the SDK's two connection errors."""
+    host = _host(url)
+    if isinstance(exc, aiohttp.ConnectionTimeoutError):
+        return APITimeoutError(f"timed out connecting to {host}", request_sent=False)
+    if isinstance(exc, (TimeoutError, aiohttp.ServerTimeoutError)):
+        return APITimeoutError(f"timed out waiting for {host}")
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        return APIConnectionError(
+            f"could not connect to {host}: {exc.os_error}", request_sent=False
+        )
+    what = "reading the response from" if reading else "connection to"
+    return APIConnectionError(f"{what} {host} failed: {type(exc).__name__}")
 
 
 def _host(url: str) -> str:

@@ -234,9 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted; run sync again to continue", file=sys.stderr)
         return ExitCode.INTERRUPTED
     except BaseException as error:  # noqa: BLE001 - every expected failure becomes one line
-        from ._main import _explain, _unwrap
+        from ._explain import explain, unwrap
 
-        message, code = _explain(_unwrap(error))
+        message, code = explain(unwrap(error))
         print(f"ghl-conversations: {message}", file=sys.stderr)
         return int(code)
 

@@ -9,13 +9,15 @@ async with FakeHighLevel(messages=500) as fake:
 ```
 
 With pytest, the ``ghl_fake`` fixture gives a running fake and ``ghl_client`` a connected client
-(the plugin is registered automatically when this package is installed).
+(the plugin is registered automatically when this package is installed); ``WebhookSigner``
+(fixture ``ghl_webhook_signer``) signs webhook deliveries with test keys.
 """
 
 from .._clock import ManualClock
 from ._data import Dataset
 from ._faults import Fault, FaultInjector, FaultKind
 from ._server import FakeHighLevel, RecordedRequest
+from ._signing import WebhookSigner
 
 __all__ = [
     "Dataset",
@@ -25,4 +27,5 @@ __all__ = [
     "FaultKind",
     "ManualClock",
     "RecordedRequest",
+    "WebhookSigner",
 ]

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import heapq
+import datetime as _dt
 import itertools
 import socket
 import threading
 import uuid
-from collections import deque
-from collections.abc import Iterator
+from collections import Counter, deque
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -25,8 +25,9 @@ from aiohttp import BodyPartReader, web
 
 from .._clock import Clock, SystemClock
 from .._dates import parse_wire_datetime, to_epoch_ms
-from ._data import CHANNEL_TYPES, Dataset, format_ms
+from ._data import Dataset, format_ms
 from ._faults import Fault, FaultInjector
+from ._ordering import Key, MessageFilter, ordered_messages
 
 __all__ = ["FakeHighLevel", "RecordedRequest"]
 
@@ -50,6 +51,12 @@ _NO_VERSION_PATHS = ("/conversations/messages/email/",)
 _EXPORT_CHANNELS = {"Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook"}
 _SEND_TYPES = {"SMS", "RCS", "Email", "WhatsApp", "IG", "FB", "Custom", "Live_Chat", "TIKTOK"}
 _FORM_KEY = web.RequestKey("form", dict)
+_FAULT_KEY = web.RequestKey("fault", Fault)
+_EXPIRED_CURSOR = "Cursor has expired or is invalid. Start a new export."
+_HTML_200 = (
+    "<!DOCTYPE html>\n<html><head><title>Scheduled maintenance</title></head>\n"
+    "<body><h1>We'll be back soon</h1><p>HighLevel is under maintenance.</p></body></html>\n"
+)
 _HTML_502 = (
     "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
     "<center><h1>502 Bad Gateway</h1></center>\r\n</body>\r\n</html>\r\n"
@@ -84,8 +91,14 @@ class _Reject(Exception):
 @attrs.define
 class _Cursor:
     location_id: str
-    filters: dict[str, Any]
+    filters: MessageFilter
     last_used: float
+
+
+def _stuck(request: web.Request) -> bool:
+    """Whether a ``stuck_cursor`` fault holds this paging request in place."""
+    fault = request.get(_FAULT_KEY)
+    return fault is not None and fault.kind == "stuck_cursor"
 
 
 @attrs.define
@@ -97,6 +110,69 @@ class _IssuedToken:
 
 def _json(data: Any, status: int = 200) -> web.Response:
     return web.Response(body=orjson.dumps(data), status=status, content_type="application/json")
+
+
+#: Fault kinds answered instead of the request (it never reaches a handler).
+_REPLACING_FAULTS = frozenset(
+    {"server_error", "bad_gateway", "unavailable", "rate_limit", "reset", "status"}
+    | {"html_200", "redirect"}
+)
+
+
+def _rewrite(response: web.StreamResponse, fault: Fault) -> web.StreamResponse:
+    """The answer a body-changing fault makes of a handler's (already applied) response."""
+    if fault.kind == "apply_then_error":
+        return _json({"statusCode": 500, "message": "Internal server error"}, 500)
+    if not isinstance(response, web.Response) or fault.kind not in (
+        "empty_body",
+        "truncated_body",
+        "malformed_field",
+    ):
+        return response  # a streamed file, or a kind the handler itself honoured
+    body = response.body if isinstance(response.body, bytes) else b""
+    if fault.kind == "empty_body":
+        return web.Response(body=b"", status=200, content_type="application/json")
+    if fault.kind == "truncated_body":
+        return web.Response(
+            body=body[: len(body) // 2], status=200, content_type="application/json"
+        )
+    try:
+        data = orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return response
+    if not _replace_field(data, fault.field, fault.value) and isinstance(data, dict):
+        data[fault.field] = fault.value
+    return _json(data, response.status)
+
+
+def _replace_field(data: Any, field: str, value: Any) -> bool:
+    """Set every ``field`` inside ``data`` (at any depth) to ``value``; whether any was found."""
+    found = False
+    if isinstance(data, dict):
+        for key, item in data.items():
+            if key == field:
+                data[key] = value
+                found = True
+            else:
+                found = _replace_field(item, field, value) or found
+    elif isinstance(data, list):
+        for item in data:
+            found = _replace_field(item, field, value) or found
+    return found
+
+
+def _anchor_ms(anchor: _dt.datetime | int | float) -> int:
+    """``anchor=``: the moment generated data is dated relative to, as epoch milliseconds."""
+    if isinstance(anchor, _dt.datetime) and anchor.tzinfo is None:
+        raise ValueError("anchor must be an aware datetime (e.g. tzinfo=datetime.UTC)")
+    if isinstance(anchor, bool):
+        raise TypeError("anchor is a datetime or epoch milliseconds")
+    return to_epoch_ms(anchor)
+
+
+def _wire_ms(value: _dt.datetime | int | float | str) -> int:
+    """A date given to a knob (datetime, epoch ms or ISO string) as epoch milliseconds."""
+    return to_epoch_ms(parse_wire_datetime(value))
 
 
 class FakeHighLevel:
@@ -126,6 +202,8 @@ class FakeHighLevel:
         oauth_client_id: str = "fake-client-id",
         oauth_client_secret: str = "fake-client-secret",
         company_id: str = "fakeCompany0000000001",
+        tokens: Mapping[str, str] | None = None,
+        anchor: _dt.datetime | int | float | None = None,
     ) -> None:
         self.seed = seed
         self.token = token
@@ -147,8 +225,10 @@ class FakeHighLevel:
         self.record_requests = record_requests
         self.request_count = 0
         self.rate_limited = 0
+        #: 429s answered by the fake's own rate limiter, per location.
+        self.rate_limited_by_location: Counter[str] = Counter()
         self.datasets: dict[str, Dataset] = {}
-        now_ms = int(self.clock.time() * 1000)
+        now_ms = _anchor_ms(anchor) if anchor is not None else int(self.clock.time() * 1000)
         for loc, count in {location_id: messages, **(locations or {})}.items():
             convs = conversations or max(1, min(1_000, count // 20 or 1))
             span = (count // 2 + 1) * 30_000
@@ -160,6 +240,17 @@ class FakeHighLevel:
                 start_ms=now_ms - span - 86_400_000,
                 future_values=future_values,
             )
+        #: Location-scoped tokens (a Private Integration Token each): location -> token.
+        self.tokens: dict[str, str] = dict(tokens or {})
+        self._token_locations: dict[str, str] = {}
+        for loc, location_token in self.tokens.items():
+            if loc not in self.datasets:
+                raise ValueError(f"tokens: {loc!r} is not one of the fake's locations")
+            if location_token == token or location_token in self._token_locations:
+                raise ValueError("tokens: every location needs a token of its own")
+            self._token_locations[location_token] = loc
+        #: Tokens refused (401) from now on: see ``revoke_token``.
+        self.revoked_tokens: set[str] = set()
         self._cursors: dict[str, _Cursor] = {}
         self._windows: dict[str, deque[float]] = {}
         self._daily: dict[str, int] = {}
@@ -421,9 +512,21 @@ class FakeHighLevel:
         return event
 
     def add_message(self, location_id: str | None = None, **fields: Any) -> dict[str, Any]:
-        """Put a message into the fake directly (as if it arrived through another channel)."""
-        dataset = self.datasets[location_id or self.location_id]
-        ms = int(self.clock.time() * 1000)
+        """Put a message into the fake directly (as if it arrived through another channel).
+
+        Dated now by the fake's clock unless ``fields`` give ``dateAdded`` (and ``dateUpdated``,
+        which defaults to ``dateAdded``); every later read of that location sees it.
+        """
+        location = location_id or self.location_id
+        dataset = self.datasets.get(location)
+        if dataset is None:
+            raise ValueError(f"{location!r} is not one of the fake's locations")
+        ms = _wire_ms(fields["dateAdded"]) if "dateAdded" in fields else self._now_ms()
+        updated_ms = _wire_ms(fields["dateUpdated"]) if "dateUpdated" in fields else ms
+        if updated_ms < ms:
+            raise ValueError("dateUpdated cannot be before dateAdded")
+        fields.pop("dateAdded", None)
+        fields.pop("dateUpdated", None)
         message = {
             "id": f"new{uuid.uuid4().hex[:17]}",
             "type": 2,
@@ -432,7 +535,7 @@ class FakeHighLevel:
             "contactId": dataset.contact_id(0),
             "conversationId": dataset.conversation_id(0),
             "dateAdded": format_ms(ms),
-            "dateUpdated": format_ms(ms),
+            "dateUpdated": format_ms(updated_ms),
             "body": "",
             "direction": "outbound",
             "status": "pending",
@@ -440,9 +543,49 @@ class FakeHighLevel:
             "source": "api",
             **fields,
         }
-        dataset.add(message, ms)
+        dataset.add(message, ms, updated_ms)
         self._invalidate(dataset)
         return message
+
+    def edit_message(
+        self,
+        message_id: str,
+        *,
+        status: str | None = None,
+        date_updated: _dt.datetime | int | str | None = None,
+        **fields: Any,
+    ) -> dict[str, Any]:
+        """Change a message as HighLevel would (a status update, an edit), for every later read.
+
+        ``date_updated`` (a datetime, epoch ms or ISO string; default: the fake clock's now)
+        becomes its ``dateUpdated``, which moves it in exports sorted by ``updatedAt``.
+        Returns the message as reads now show it.
+        """
+        for dataset in self.datasets.values():
+            current = dataset.get_message(message_id)
+            if current is None:
+                continue
+            updated_ms = self._now_ms() if date_updated is None else _wire_ms(date_updated)
+            if updated_ms < _wire_ms(current["dateAdded"]):
+                raise ValueError("date_updated cannot be before the message's dateAdded")
+            changes = dict(fields)
+            if status is not None:
+                changes["status"] = status
+            changes["dateUpdated"] = format_ms(updated_ms)
+            dataset.edit(message_id, changes, updated_ms)
+            self._invalidate(dataset)
+            found = dataset.get_message(message_id)
+            assert found is not None
+            return found
+        raise KeyError(f"no message {message_id!r} in the fake")
+
+    def revoke_token(self, token: str) -> None:
+        """Refuse ``token`` from now on (401 "Invalid JWT"), e.g. one location of a fleet."""
+        self.revoked_tokens.add(token)
+
+    def restore_token(self, token: str) -> None:
+        """Accept a token ``revoke_token`` refused (if it is otherwise valid)."""
+        self.revoked_tokens.discard(token)
 
     def _invalidate(self, dataset: Dataset) -> None:
         self._conversation_cache.pop(dataset.location_id, None)
@@ -456,9 +599,9 @@ class FakeHighLevel:
 
     def _authenticate(self, request: web.Request) -> str:
         token = self._token_of(request)
-        if not token:
+        if not token or token in self.revoked_tokens:
             raise _Reject(401, "Invalid JWT", "Unauthorized")
-        if token != self.token:
+        if token != self.token and token not in self._token_locations:
             issued = self._tokens.get(token)
             if issued is None or issued.company:
                 raise _Reject(401, "Invalid JWT", "Unauthorized")
@@ -471,7 +614,27 @@ class FakeHighLevel:
             raise _Reject(403, "Forbidden", "Forbidden")
         return token
 
-    def _rate_limit(self, token: str) -> dict[str, str]:
+    def _token_location(self, token: str | None) -> str | None:
+        """The one location a token is good for (None: the agency-wide static token)."""
+        if not token:
+            return None
+        location = self._token_locations.get(token)
+        if location is not None:
+            return location
+        issued = self._tokens.get(token)
+        return issued.location_id if issued is not None else None
+
+    def _budget_of(self, request: web.Request, token: str) -> str:
+        """Whose rate budget a request spends: its location's (HighLevel limits per location)."""
+        return (
+            self._token_location(token)
+            or request.query.get("locationId")
+            or request.match_info.get("location_id")
+            or self.location_id
+        )
+
+    def _rate_limit(self, budget: str) -> dict[str, str]:
+        token = budget
         now = self.clock.monotonic()
         window = self._windows.setdefault(token, deque())
         while window and window[0] <= now - self.rate_interval:
@@ -492,6 +655,7 @@ class FakeHighLevel:
         }
         if limited:
             self.rate_limited += 1
+            self.rate_limited_by_location[budget] += 1
             reset = (window[0] + self.rate_interval - now) if window else self.rate_interval
             if self.retry_after_header:
                 headers["Retry-After"] = str(max(1, int(reset + 0.999)))
@@ -527,18 +691,22 @@ class FakeHighLevel:
     async def _handle(self, request: web.Request, handler: Any) -> web.StreamResponse:
         if self.latency:
             await asyncio.sleep(self.latency)
-        fault = self.faults.pick(request.method, request.path)
+        fault = self.faults.pick(request.method, request.path, request.query)
         if fault is not None and fault.kind == "slow":
             await asyncio.sleep(fault.delay)
             fault = None
-        if fault is not None and fault.kind != "apply_then_error":
+        if fault is not None and fault.kind in _REPLACING_FAULTS:
             return self._fault_response(request, fault)
+        if fault is not None:
+            request[_FAULT_KEY] = fault
         rate_headers: dict[str, str] = {}
         response: web.StreamResponse
         try:
             if not request.path.startswith(("/oauth/", "/_upload/")):
                 token = self._authenticate(request)
-                rate_headers = self._rate_limit(token)
+                rate_headers = self._rate_limit(self._budget_of(request, token))
+            if fault is not None and fault.kind == "always_expired_cursor":
+                raise _Reject(400, _EXPIRED_CURSOR, "Bad Request")
             response = await handler(request)
         except _RateLimited as limited:
             response = _json(
@@ -552,8 +720,8 @@ class FakeHighLevel:
                 payload["error"] = reject.error
             payload["traceId"] = uuid.uuid4().hex
             response = _json(payload, reject.status)
-        if fault is not None:  # apply_then_error: the change above is real, the answer is not
-            response = _json({"statusCode": 500, "message": "Internal server error"}, 500)
+        if fault is not None:  # the change above is real, the answer is not
+            response = _rewrite(response, fault)
         response.headers.update(rate_headers)
         return response
 
@@ -569,6 +737,12 @@ class FakeHighLevel:
             if fault.retry_after is not None:
                 response.headers["Retry-After"] = f"{fault.retry_after:g}"
             return response
+        if fault.kind == "html_200":
+            return web.Response(text=_HTML_200, status=200, content_type="text/html")
+        if fault.kind == "redirect":
+            status = fault.status if 300 <= fault.status < 400 else 302
+            location = fault.location or f"{self.url}/_moved{request.path_qs}"
+            return web.Response(status=status, headers={"Location": location})
         if fault.kind == "reset":
             if request.transport is not None:
                 request.transport.abort()
@@ -583,20 +757,27 @@ class FakeHighLevel:
         if not location_id:
             raise _Reject(422, ["locationId should not be empty"], "Unprocessable Entity")
         dataset = self.datasets.get(location_id)
-        token = self._token_of(request)
-        issued = self._tokens.get(token or "")
-        if dataset is None or (
-            issued is not None and issued.location_id not in (None, location_id)
-        ):
+        allowed = self._token_location(self._token_of(request))
+        if dataset is None or allowed not in (None, location_id):
             raise _Reject(403, "The token does not have access to this location.", "Forbidden")
         return dataset
 
-    def _find_message(self, message_id: str) -> tuple[Dataset, dict[str, Any]]:
+    def _find_message(
+        self, message_id: str, request: web.Request | None = None
+    ) -> tuple[Dataset, dict[str, Any]]:
         for dataset in self.datasets.values():
             message = dataset.get_message(message_id)
             if message is not None:
+                self._check_access(dataset, request)
                 return dataset, message
         raise _Reject(404, "Message not found", "Not Found")
+
+    def _check_access(self, dataset: Dataset, request: web.Request | None) -> None:
+        """A location's token reaches nothing of another location, even by id."""
+        if request is not None:
+            allowed = self._token_location(self._token_of(request))
+            if allowed not in (None, dataset.location_id):
+                raise _Reject(403, "The token does not have access to this location.", "Forbidden")
 
     async def _body(self, request: web.Request) -> dict[str, Any]:
         raw = await request.read()
@@ -615,7 +796,10 @@ class FakeHighLevel:
             raise _Reject(422, missing, "Unprocessable Entity")
 
     def _now_iso(self) -> str:
-        return format_ms(int(self.clock.time() * 1000))
+        return format_ms(self._now_ms())
+
+    def _now_ms(self) -> int:
+        return int(self.clock.time() * 1000)
 
     # -- oauth -----------------------------------------------------------------------------
 
@@ -694,7 +878,9 @@ class FakeHighLevel:
             self._conversation_cache[dataset.location_id] = cached
         return cached
 
-    def _conversation(self, conversation_id: str) -> tuple[Dataset, dict[str, Any]]:
+    def _conversation(
+        self, conversation_id: str, request: web.Request | None = None
+    ) -> tuple[Dataset, dict[str, Any]]:
         for dataset in self.datasets.values():
             if conversation_id in dataset.deleted_conversations:
                 continue
@@ -702,9 +888,11 @@ class FakeHighLevel:
             if conv is not None:
                 found = self._base_conversation(dataset, conv)
                 if found is not None:
+                    self._check_access(dataset, request)
                     return dataset, found
             extra = dataset.extra_conversations.get(conversation_id)
             if extra is not None:
+                self._check_access(dataset, request)
                 return dataset, {**extra, **dataset.conversation_state.get(conversation_id, {})}
         raise _Reject(404, "Conversation not found", "Not Found")
 
@@ -749,13 +937,13 @@ class FakeHighLevel:
         return _json({"success": True, "conversation": conversation}, 201)
 
     async def _get_conversation(self, request: web.Request) -> web.Response:
-        _, conversation = self._conversation(request.match_info["conversation_id"])
+        _, conversation = self._conversation(request.match_info["conversation_id"], request)
         return _json(conversation)
 
     async def _update_conversation(self, request: web.Request) -> web.Response:
         data = await self._body(request)
         self._require(data, "locationId")
-        dataset, _ = self._conversation(request.match_info["conversation_id"])
+        dataset, _ = self._conversation(request.match_info["conversation_id"], request)
         self._dataset_for(data["locationId"], request)
         changes: dict[str, Any] = {
             k: data[k] for k in ("unreadCount", "starred", "feedback") if k in data
@@ -763,11 +951,11 @@ class FakeHighLevel:
         conversation_id = request.match_info["conversation_id"]
         dataset.conversation_state.setdefault(conversation_id, {}).update(changes)
         self._invalidate(dataset)
-        _, conversation = self._conversation(conversation_id)
+        _, conversation = self._conversation(conversation_id, request)
         return _json({"success": True, "conversation": conversation})
 
     async def _delete_conversation(self, request: web.Request) -> web.Response:
-        dataset, conversation = self._conversation(request.match_info["conversation_id"])
+        dataset, conversation = self._conversation(request.match_info["conversation_id"], request)
         dataset.deleted_conversations.add(conversation["id"])
         self._invalidate(dataset)
         return _json({"success": True})
@@ -803,7 +991,7 @@ class FakeHighLevel:
         if ascending:
             rows = list(reversed(rows))
         total = len(rows)
-        after = q.get("startAfterDate")
+        after = None if _stuck(request) else q.get("startAfterDate")
         if after:
             value = int(float(after.split(",")[0]))
             rows = [
@@ -816,34 +1004,19 @@ class FakeHighLevel:
     # -- messages: reading -----------------------------------------------------------------
 
     async def _get_message(self, request: web.Request) -> web.Response:
-        _, message = self._find_message(request.match_info["message_id"])
+        _, message = self._find_message(request.match_info["message_id"], request)
         if self.wrap_get_message:
             return _json({"message": message, "traceId": uuid.uuid4().hex})
         return _json(message)
 
     async def _conversation_messages(self, request: web.Request) -> web.Response:
         conversation_id = request.match_info["conversation_id"]
-        dataset, _ = self._conversation(conversation_id)
+        dataset, _ = self._conversation(conversation_id, request)
         limit = int(request.query.get("limit", "20"))
         if not 1 <= limit <= 100:
             raise _Reject(422, ["limit must not be greater than 100"], "Unprocessable Entity")
         types = set(filter(None, request.query.get("type", "").split(",")))
-        conv = dataset.conversation_index(conversation_id)
-        keys: Iterator[tuple[int, int]] = (
-            dataset.iter_keys(
-                descending=True, after=None, start_ms=None, end_ms=None, conversation=conv
-            )
-            if conv is not None
-            else iter(())
-        )
-        added = [
-            (key, m)
-            for key, m in zip(dataset.added_keys, dataset.added, strict=True)
-            if m.get("conversationId") == conversation_id
-        ]
-        merged = heapq.merge(
-            ((k, None) for k in keys), reversed(added), key=lambda pair: pair[0], reverse=True
-        )
+        merged = ordered_messages(dataset, MessageFilter(conversation_id=conversation_id))
         last_id = request.query.get("lastMessageId")
         page: list[dict[str, Any]] = []
         more = False
@@ -864,11 +1037,13 @@ class FakeHighLevel:
             "nextPage": more,
             "messages": page,
         }
+        if _stuck(request):  # the same page, and the marker it was asked with
+            body.update(lastMessageId=last_id, nextPage=True)
         if self.nested_messages_page:
             return _json({"messages": body, "traceId": uuid.uuid4().hex})
         return _json(body)
 
-    def _export_filters(self, q: Any) -> dict[str, Any]:
+    def _export_filters(self, q: Any) -> tuple[int, MessageFilter]:
         limit_raw = q.get("limit", "100")
         try:
             limit = int(limit_raw)
@@ -897,88 +1072,40 @@ class FakeHighLevel:
             except ValueError:
                 raise _Reject(400, f"{name} must be a valid ISO 8601 date", "Bad Request") from None
 
-        return {
-            "limit": limit,
-            "channel": channel,
-            "conversationId": q.get("conversationId"),
-            "contactId": q.get("contactId"),
-            "startMs": date("startDate"),
-            "endMs": date("endDate"),
-            "descending": sort_order == "desc",
-        }
+        return limit, MessageFilter(
+            by_updated=sort_by == "updatedAt",
+            descending=sort_order == "desc",
+            start_ms=date("startDate"),
+            end_ms=date("endDate"),
+            channel=channel,
+            conversation_id=q.get("conversationId"),
+            contact_id=q.get("contactId"),
+        )
 
-    def _export_keys(
-        self, dataset: Dataset, filters: dict[str, Any], after: tuple[int, int] | None
-    ) -> Iterator[tuple[tuple[int, int], dict[str, Any] | None]]:
-        """(key, stored message or None for generated) in export order, strictly after ``after``."""
-        descending = filters["descending"]
-        conv: int | None = None
-        empty = False
-        if filters["conversationId"]:
-            conv = dataset.conversation_index(filters["conversationId"])
-            empty = conv is None
-        if filters["contactId"]:
-            by_contact = dataset.contact_index(filters["contactId"])
-            empty = empty or by_contact is None or (conv is not None and conv != by_contact)
-            conv = by_contact
-        channel = filters["channel"]
-        start_ms, end_ms = filters["startMs"], filters["endMs"]
-        base: Iterator[tuple[tuple[int, int], dict[str, Any] | None]] = iter(())
-        if not empty:
-            keys = dataset.iter_keys(
-                descending=descending,
-                after=after,
-                start_ms=start_ms,
-                end_ms=end_ms,
-                conversation=conv,
-            )
-            if channel:
-                kind = dataset.kind
-                keys = (k for k in keys if kind(k[1])[2] == channel)
-            base = ((k, None) for k in keys)
-        types = CHANNEL_TYPES.get(channel) if channel else None
-        added = [
-            (key, m)
-            for key, m in zip(dataset.added_keys, dataset.added, strict=True)
-            if (start_ms is None or key[0] >= start_ms)
-            and (end_ms is None or key[0] <= end_ms)
-            and (types is None or m.get("messageType") in types)
-            and (
-                not filters["conversationId"]
-                or m.get("conversationId") == filters["conversationId"]
-            )
-            and (not filters["contactId"] or m.get("contactId") == filters["contactId"])
-            and (after is None or (key < after if descending else key > after))
-        ]
-        if descending:
-            added.reverse()
-        return heapq.merge(base, added, key=lambda pair: pair[0], reverse=descending)
-
-    def _export_total(self, dataset: Dataset, filters: dict[str, Any]) -> int:
-        cache_key = (dataset.location_id, len(dataset.added), *sorted(filters.items()))
+    def _export_total(self, dataset: Dataset, wanted: MessageFilter) -> int:
+        cache_key = (dataset.location_id, len(dataset.added), wanted)
         total = self._count_cache.get(cache_key)
         if total is None:
-            if not (filters["channel"] or filters["conversationId"] or filters["contactId"]):
+            if not (wanted.channel or wanted.conversation_id or wanted.contact_id):
                 low = (
                     0
-                    if filters["startMs"] is None
-                    else dataset.first_index_at_or_after(filters["startMs"])
+                    if wanted.start_ms is None
+                    else dataset.first_index_at_or_after(wanted.start_ms)
                 )
                 high = (
                     dataset.count - 1
-                    if filters["endMs"] is None
-                    else dataset.last_index_at_or_before(filters["endMs"])
+                    if wanted.end_ms is None
+                    else dataset.last_index_at_or_before(wanted.end_ms)
                 )
-                generated = max(0, high - low + 1)
                 added = sum(
                     1
                     for key in dataset.added_keys
-                    if (filters["startMs"] is None or key[0] >= filters["startMs"])
-                    and (filters["endMs"] is None or key[0] <= filters["endMs"])
+                    if (wanted.start_ms is None or key[0] >= wanted.start_ms)
+                    and (wanted.end_ms is None or key[0] <= wanted.end_ms)
                 )
-                total = generated + added
+                total = max(0, high - low + 1) + added
             else:
-                total = sum(1 for _ in self._export_keys(dataset, filters, None))
+                total = sum(1 for _ in ordered_messages(dataset, wanted))
             self._count_cache[cache_key] = total
         return total
 
@@ -987,7 +1114,7 @@ class FakeHighLevel:
         dataset = self._dataset_for(q.get("locationId"), request)
         now = self.clock.monotonic()
         cursor_text = q.get("cursor")
-        after: tuple[int, int] | None = None
+        after: Key | None = None
         if cursor_text:
             try:
                 decoded = orjson.loads(base64.urlsafe_b64decode(cursor_text.encode()))
@@ -998,28 +1125,27 @@ class FakeHighLevel:
             state = self._cursors.get(pit)
             if state is None or now - state.last_used > self.cursor_ttl:
                 self._cursors.pop(pit, None)
-                raise _Reject(
-                    400, "Cursor has expired or is invalid. Start a new export.", "Bad Request"
-                )
+                raise _Reject(400, _EXPIRED_CURSOR, "Bad Request")
             if state.location_id != dataset.location_id:
                 raise _Reject(400, "Cursor does not belong to this location", "Bad Request")
-            filters = dict(state.filters)
-            filters["limit"] = self._export_filters(q)["limit"]
+            wanted = state.filters
+            limit = self._export_filters(q)[0]
             state.last_used = now
         else:
-            filters = self._export_filters(q)
+            limit, wanted = self._export_filters(q)
             pit = uuid.uuid4().hex
-            state = _Cursor(dataset.location_id, filters, now)
-        rows = list(
-            itertools.islice(self._export_keys(dataset, filters, after), filters["limit"] + 1)
-        )
-        more = len(rows) > filters["limit"]
-        rows = rows[: filters["limit"]]
+            state = _Cursor(dataset.location_id, wanted, now)
+        rows = list(itertools.islice(ordered_messages(dataset, wanted, after), limit + 1))
+        more = len(rows) > limit
+        rows = rows[:limit]
         messages = [
             stored if stored is not None else dataset.generate(key[1]) for key, stored in rows
         ]
         next_cursor: str | None = None
-        if more and rows:
+        if _stuck(request) and cursor_text:
+            self._cursors[pit] = state
+            next_cursor = cursor_text  # the same page, the same cursor, for ever
+        elif more and rows:
             last_key = rows[-1][0]
             self._cursors[pit] = state
             next_cursor = base64.urlsafe_b64encode(
@@ -1032,7 +1158,7 @@ class FakeHighLevel:
             {
                 "messages": messages,
                 "nextCursor": next_cursor,
-                "total": self._export_total(dataset, filters),
+                "total": self._export_total(dataset, wanted),
             }
         )
 
@@ -1090,7 +1216,7 @@ class FakeHighLevel:
         if not (data.get("conversationId") or data.get("contactId")):
             raise _Reject(422, ["conversationId or contactId should not be empty"])
         if data.get("conversationId"):
-            dataset, conversation = self._conversation(data["conversationId"])
+            dataset, conversation = self._conversation(data["conversationId"], request)
             conversation_id, contact_id = conversation["id"], conversation["contactId"]
         else:
             dataset = self.dataset
@@ -1116,7 +1242,7 @@ class FakeHighLevel:
         self._require(data, "type", "conversationId", "conversationProviderId")
         if data["type"] != "Call":
             raise _Reject(422, ["type must be one of the following values: Call"])
-        dataset, conversation = self._conversation(data["conversationId"])
+        dataset, conversation = self._conversation(data["conversationId"], request)
         call = data.get("call") or {}
         stored = self.add_message(
             dataset.location_id,
@@ -1149,7 +1275,7 @@ class FakeHighLevel:
         data = await self._body(request)
         self._require(data, "conversationId", "locationId", "message")
         self._dataset_for(data["locationId"], request)
-        dataset, conversation = self._conversation(data["conversationId"])
+        dataset, conversation = self._conversation(data["conversationId"], request)
         stored = self.add_message(
             dataset.location_id,
             messageType="TYPE_REVIEW",
@@ -1164,14 +1290,10 @@ class FakeHighLevel:
             {"conversationId": conversation["id"], "messageId": stored["id"], "status": "delivered"}
         )
 
-    def _override(self, message_id: str, **changes: Any) -> dict[str, Any]:
-        dataset, message = self._find_message(message_id)
-        if dataset.message_index(message_id) is not None:
-            dataset.overrides.setdefault(message_id, {}).update(changes)
-        else:
-            stored = dataset.find_added(message_id)
-            assert stored is not None
-            stored.update(changes)
+    def _override(self, request: web.Request, message_id: str, **changes: Any) -> dict[str, Any]:
+        """Change fields of a message without touching its ``dateUpdated``."""
+        dataset, message = self._find_message(message_id, request)
+        dataset.edit(message_id, changes, None)
         message.update(changes)
         return message
 
@@ -1181,7 +1303,8 @@ class FakeHighLevel:
         if data["status"] not in ("delivered", "failed", "pending", "read"):
             raise _Reject(422, ["status must be one of: delivered, failed, pending, read"])
         message_id = request.match_info["message_id"]
-        message = self._override(message_id, status=data["status"], dateUpdated=self._now_iso())
+        self._find_message(message_id, request)
+        message = self.edit_message(message_id, status=data["status"])
         self.status_updates.append({"messageId": message_id, **data})
         return _json(
             {
@@ -1196,21 +1319,21 @@ class FakeHighLevel:
         urls = data.get("attachments")
         if not isinstance(urls, list) or not urls:
             raise _Reject(422, ["attachments must be a non-empty array"])
-        self._override(request.match_info["message_id"], attachments=urls)
+        self._override(request, request.match_info["message_id"], attachments=urls)
         return _json({"success": True})
 
     async def _cancel_scheduled(self, request: web.Request) -> web.Response:
         message_id = request.match_info["message_id"]
-        _, message = self._find_message(message_id)
+        _, message = self._find_message(message_id, request)
         if message.get("status") != "scheduled":
             raise _Reject(400, "Message is not scheduled", "Bad Request")
-        self._override(message_id, status="cancelled")
+        self.edit_message(message_id, status="cancelled")
         return _json({"status": 200, "message": "Message cancelled successfully"})
 
     async def _recording(self, request: web.Request) -> web.StreamResponse:
         message_id = request.match_info["message_id"]
         self._dataset_for(request.match_info["location_id"], request)
-        _, message = self._find_message(message_id)
+        _, message = self._find_message(message_id, request)
         if message.get("messageType") not in ("TYPE_CALL", "TYPE_CUSTOM_CALL"):
             raise _Reject(404, "Recording not found", "Not Found")
         data = self.recording_bytes(message_id)
@@ -1243,13 +1366,13 @@ class FakeHighLevel:
     async def _transcription(self, request: web.Request) -> web.Response:
         self._dataset_for(request.match_info["location_id"], request)
         message_id = request.match_info["message_id"]
-        self._find_message(message_id)
+        self._find_message(message_id, request)
         return _json(self._sentences(message_id))
 
     async def _transcription_download(self, request: web.Request) -> web.Response:
         self._dataset_for(request.match_info["location_id"], request)
         message_id = request.match_info["message_id"]
-        self._find_message(message_id)
+        self._find_message(message_id, request)
         text = "\n".join(
             f"[{s['startTime']:.1f}s] {s['transcript']}" for s in self._sentences(message_id)
         )
