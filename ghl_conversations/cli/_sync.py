@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import os
 import sys
+import threading
 import time
 from collections.abc import Sequence
 from typing import Any, TextIO
@@ -118,12 +118,17 @@ class SyncProgress:
 
 
 def _check_installed(destination: str) -> None:
-    if importlib.util.find_spec("dlt") is None or importlib.util.find_spec("duckdb") is None:
-        raise UsageError(_DLT_HINT)
-    if destination.startswith(("postgresql://", "postgres://")) and (
-        importlib.util.find_spec("psycopg2") is None
-    ):
-        raise UsageError(_POSTGRES_HINT)
+    """Say what to install when the extras are missing, before anything is sent."""
+    try:
+        import dlt  # noqa: F401
+        import duckdb  # noqa: F401
+    except ImportError:
+        raise UsageError(_DLT_HINT) from None
+    if destination.startswith(("postgresql://", "postgres://")):
+        try:
+            import psycopg2  # type: ignore[import-untyped]  # noqa: F401
+        except ImportError:
+            raise UsageError(_POSTGRES_HINT) from None
 
 
 async def run(args: argparse.Namespace) -> int:
@@ -143,7 +148,8 @@ async def run(args: argparse.Namespace) -> int:
         names = locations or ([connection.default_location] if connection.default_location else [])
         if not names:
             raise UsageError("name at least one --location (or use --sandbox)")
-        summary = await asyncio.to_thread(
+        stop = threading.Event()
+        work = asyncio.to_thread(
             sync,
             names,
             args.to,
@@ -157,7 +163,13 @@ async def run(args: argparse.Namespace) -> int:
             pipelines_dir=args.work_dir,
             on_progress=progress.page,
             on_load=progress.load,
+            stop=stop,
         )
+        try:
+            summary = await work
+        except asyncio.CancelledError:  # Ctrl-C: let the loading thread end after its page
+            stop.set()
+            raise
     if progress.tty and progress.enabled:
         sys.stderr.write("\r\x1b[2K")
     for line in summary.lines():

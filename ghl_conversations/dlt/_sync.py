@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import os
+import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -25,7 +26,7 @@ from .._clock import Clock
 from .._errors import GHLError
 from ._resources import ClientFactory, ghl_source
 from ._state import DEFAULT_OVERLAP
-from ._summary import ProgressEvent, SyncSummary, TableCounts, Tally
+from ._summary import ProgressEvent, SyncStopped, SyncSummary, TableCounts, Tally
 
 __all__ = [
     "DEFAULT_CHUNK_SIZE",
@@ -110,6 +111,7 @@ def sync(
     on_progress: Callable[[ProgressEvent], None] | None = None,
     on_load: Callable[[int, int], None] | None = None,
     clock: Clock | None = None,
+    stop: threading.Event | None = None,
 ) -> SyncSummary:
     """Bring ``destination`` up to date with the messages and conversations of ``locations``.
 
@@ -123,8 +125,10 @@ def sync(
     ``ghl-conversations sync`` command sets it unless you did).
 
     ``on_progress`` is called after each page read, ``on_load(number, rows_so_far)`` after each
-    committed load (from the calling thread). A failure inside dlt is re-raised as the SDK error
-    that caused it (e.g. :class:`~ghl_conversations.AuthenticationError`) when there is one.
+    committed load (from the calling thread). Setting ``stop`` from another thread ends the sync
+    after the current page with :class:`SyncStopped` (committed loads stay; run again to go on).
+    A failure inside dlt is re-raised as the SDK error that caused it (e.g.
+    :class:`~ghl_conversations.AuthenticationError`) when there is one.
     """
     unknown = set(tables) - {"messages", "conversations"}
     if unknown or not tables:
@@ -158,6 +162,7 @@ def sync(
             max_rows_per_load=chunk_size,
             clock=clock,
             tally=tally,
+            stop=stop,
         )
         _run(pipeline, source.with_resources(*wanted), file_format)
         loads += 1
@@ -186,7 +191,7 @@ def _run(pipeline: Any, data: Any, file_format: str) -> None:
     except PipelineStepFailed as failed:
         cause: BaseException | None = failed
         while cause is not None:
-            if isinstance(cause, GHLError):
+            if isinstance(cause, (GHLError, SyncStopped)):
                 raise cause from failed
             cause = cause.__cause__ or cause.__context__
         raise
