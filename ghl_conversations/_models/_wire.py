@@ -46,6 +46,30 @@ def wire(name: str, default: Any = None) -> Any:
     return attrs.field(default=default, metadata={"wire": name})
 
 
+class _PydanticSerializer:
+    """``__pydantic_serializer__`` on demand: pydantic (FastAPI's ``-> Any`` routes, ``TypeAdapter``
+    of containers) serialises any object carrying one; it is built, importing pydantic-core, only
+    when pydantic asks, so the SDK itself never imports it."""
+
+    def __init__(self) -> None:
+        self._made: dict[type, Any] = {}
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        cls = owner if owner is not None else type(obj)
+        found = self._made.get(cls)
+        if found is None:
+            from pydantic_core import SchemaSerializer, core_schema
+
+            from ._converter import to_dict
+
+            found = self._made[cls] = SchemaSerializer(
+                core_schema.any_schema(
+                    serialization=core_schema.plain_serializer_function_ser_schema(to_dict)
+                )
+            )
+        return found
+
+
 @attrs.frozen(kw_only=True, slots=False)
 class WireModel:
     """Base of every model: unknown fields in ``extra``, the original wire dict kept privately.
@@ -57,6 +81,8 @@ class WireModel:
 
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     _raw: dict[str, Any] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+
+    __pydantic_serializer__ = _PydanticSerializer()
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """The wire form's ``(key, value)`` pairs, so ``dict(model) == ghl.to_dict(model)``."""
