@@ -42,6 +42,7 @@ def camelize(name: str) -> str:
 
 
 def wire_name(field: attrs.Attribute[Any]) -> str:
+    """A field's name on the wire: its explicit ``wire`` name, else the camelCase."""
     explicit = field.metadata.get("wire")
     return str(explicit) if explicit else camelize(field.name)
 
