@@ -5,6 +5,7 @@ Each scenario runs on DuckDB and on a real PostgreSQL server started by the test
 
 from __future__ import annotations
 
+import asyncio
 import datetime as _dt
 from collections.abc import Iterator
 from pathlib import Path
@@ -154,3 +155,30 @@ def test_timestamps_are_timestamps_nested_values_json_and_unknown_fields_kept(
 
 def _at(clock: ManualClock, offset: float) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(clock.time() + offset, _dt.UTC)
+
+
+def test_conversations_load_incrementally_by_last_message_date(
+    world: tuple[FakeHighLevel, ManualClock], tmp_path: Path
+) -> None:
+    fake, clock = world
+    destination = str(tmp_path / "conversations.duckdb")
+    _sync(fake, clock, destination, tmp_path)
+    clock.advance(3_600)
+
+    async def start_conversation() -> str:
+        async with fake.client() as client:
+            created = await client.conversations.create(fake.location_id, "contactBrandNew01")
+            assert created.conversation is not None
+            conversation_id: str = created.conversation.id
+            return conversation_id
+
+    new_id = asyncio.run(start_conversation())  # the fake serves from its own thread
+
+    summary = _sync(fake, clock, destination, tmp_path)
+
+    assert summary.counts["conversations", fake.location_id].new == 1
+    assert summary.counts["conversations", fake.location_id].updated == 0
+    assert summary.counts["conversations", SECOND].total == 0
+    rows = query(destination, "SELECT id, location_id FROM highlevel.conversations")
+    assert (new_id, fake.location_id) in rows
+    assert len(rows) == len({row[0] for row in rows}) == 45 + 15 + 1

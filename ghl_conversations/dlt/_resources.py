@@ -16,6 +16,7 @@ operators.
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from typing import Any
 
@@ -28,7 +29,7 @@ from .._clock import Clock, SystemClock
 from .._models import Conversation, Message, to_dict
 from ._bridge import iterate_in_loop
 from ._state import DEFAULT_OVERLAP, LocationState, Verdict
-from ._summary import Tally
+from ._summary import SyncStopped, Tally
 
 __all__ = ["ClientFactory", "SOURCE_NAME", "ghl_source"]
 
@@ -119,6 +120,7 @@ async def _export_location(
     budget: _Budget,
     page_size: int,
     tally: Tally,
+    stop: threading.Event | None,
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """One location's messages for this load, page by page; updates ``state`` as it goes."""
     run = state.run
@@ -161,6 +163,8 @@ async def _export_location(
                     yield rows
                 if stopped:
                     break
+                if stop is not None and stop.is_set():
+                    raise SyncStopped("the sync was stopped; run it again to continue")
                 if budget.spent and page.next is not None:
                     state.save_progress(export.checkpoint)
                     return
@@ -223,6 +227,7 @@ def ghl_source(
     max_rows_per_load: int | None = None,
     clock: Clock | None = None,
     tally: Tally | None = None,
+    stop: threading.Event | None = None,
 ) -> DltSource:
     """A dlt source with the ``messages`` and ``conversations`` of ``locations``.
 
@@ -233,7 +238,9 @@ def ghl_source(
     from that date on (and conversations to those active since). ``max_rows_per_load`` ends the
     ``messages`` resource after about that many rows, saving the export's checkpoint in the
     resource state: run the pipeline again to continue (:func:`~ghl_conversations.dlt.sync` does
-    this for you, so that a long first sync commits its progress as it goes).
+    this for you, so that a long first sync commits its progress as it goes). Setting ``stop``
+    (from another thread) ends the load after the current page with :class:`SyncStopped`; what
+    earlier loads committed stays.
     """
     if not locations:
         raise ValueError("name at least one location")
@@ -265,7 +272,9 @@ def ghl_source(
             saved[location] = state.to_json()
             try:
                 yield from iterate_in_loop(
-                    _export_location(make_client, location, state, budget, page_size, the_tally)
+                    _export_location(
+                        make_client, location, state, budget, page_size, the_tally, stop
+                    )
                 )
             finally:
                 saved[location] = state.to_json()
