@@ -192,7 +192,8 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
         elif field.default is not attrs.NOTHING:
             default = field.default
         if field.default is attrs.NOTHING:
-            lines.append(f"    raw[{key!r}]")
+            lines.append(f"    if raw[{key!r}] is None:")
+            lines.append(f"        raise KeyError({key!r})")
         convert = None
         if conversion is not None:
             template, helper = conversion

@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import datetime as _dt
 import importlib.util
+import logging
 import os
 import signal
 import subprocess
@@ -29,16 +30,13 @@ from typing import Any, TextIO
 
 from .._dates import parse_wire_datetime
 from ._exit_codes import ExitCode
+from ._explain import UsageError, explain
 
 __all__ = ["add_parser", "main", "run"]
 
 INSTALL_HINT = "fleet needs the Temporal extra: pip install 'ghl-conversations[temporal]'"
 CHANNELS = ("Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook")
 DEMO_LOCATIONS = 6
-
-
-class FleetUsageError(Exception):
-    """Bad input for a fleet command: one line on stderr, exit code 2."""
 
 
 def _date(text: str) -> str:
@@ -54,6 +52,13 @@ def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _page_size(text: str) -> int:
+    value = int(text)
+    if not 10 <= value <= 500:
+        raise argparse.ArgumentTypeError("must be between 10 and 500")
     return value
 
 
@@ -79,7 +84,8 @@ def add_parser(subparsers: Any) -> None:
     fleet = subparsers.add_parser(
         "fleet",
         help="export many locations on Temporal (needs the [temporal] extra)",
-        description=__doc__.split("\n\n")[0],
+        description="Export many locations on Temporal: run workers, start or attach to a "
+        "fleet export, watch it, or try it all locally with 'fleet demo'.",
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="ACTION")
 
@@ -99,6 +105,12 @@ def add_parser(subparsers: Any) -> None:
     worker.add_argument(
         "--rate-interval", type=_seconds, default=10.0, help="rate window (seconds)"
     )
+    worker.add_argument(
+        "--heartbeat-every",
+        type=_seconds,
+        default=1.0,
+        help="seconds between a chunk's durable checkpoints",
+    )
 
     export = actions.add_parser("export", help="start one workflow per location")
     _add_temporal(export)
@@ -112,6 +124,15 @@ def add_parser(subparsers: Any) -> None:
     )
     export.add_argument(
         "--concurrency", type=_positive, default=4, help="parallel windows inside a chunk"
+    )
+    export.add_argument(
+        "--page-size", type=_page_size, default=500, help="messages per request (10-500)"
+    )
+    export.add_argument(
+        "--chunks-per-run",
+        type=_positive,
+        default=100,
+        help="chunks per workflow run before it continues as new (bounds its history)",
     )
     export.add_argument("--wait", action="store_true", help="show progress until all are done")
     export.add_argument(
@@ -137,7 +158,11 @@ def add_parser(subparsers: Any) -> None:
 
 
 async def run(args: argparse.Namespace) -> int:
-    """Run the fleet subcommand named in ``args``; returns the exit code."""
+    """Run the fleet subcommand named in ``args``; returns the exit code.
+
+    Every outcome, failures included, ends in ``_leave``: once a Temporal client existed in this
+    process, only ``os._exit`` is safe from temporalio's exit-time abort.
+    """
     if importlib.util.find_spec("temporalio") is None:
         print(f"ghl-conversations: {INSTALL_HINT}", file=sys.stderr)
         return int(ExitCode.USAGE)
@@ -150,9 +175,10 @@ async def run(args: argparse.Namespace) -> int:
         return int(ExitCode.USAGE)
     try:
         code = await _COMMANDS[command](args)
-    except FleetUsageError as error:
-        print(f"ghl-conversations: {error}", file=sys.stderr)
-        code = int(ExitCode.USAGE)
+    except Exception as error:  # noqa: BLE001 - every failure becomes one line, then _leave
+        line, exit_code = explain(error)
+        print(f"ghl-conversations: {line}", file=sys.stderr)
+        code = int(exit_code)
     return _leave(code, args)
 
 
@@ -180,7 +206,10 @@ async def _worker(args: argparse.Namespace) -> int:
             else LocationTokens.from_environment()
         )
     except (OSError, ValueError) as error:
-        raise FleetUsageError(f"cannot read the tokens: {error}") from None
+        raise UsageError(f"cannot read the tokens: {error}") from None
+    if not logging.getLogger().handlers:
+        logging.basicConfig(format="fleet worker %(process)d: %(message)s")
+    logging.getLogger("ghl_conversations.temporal").setLevel(logging.INFO)
     temporal = await connect(args.temporal, namespace=args.namespace)
     limits = RateLimitConfig(max_requests=args.rate_limit, interval=args.rate_interval)
     async with Client(token=tokens, base_url=args.base_url, rate_limit=limits) as client:
@@ -190,6 +219,7 @@ async def _worker(args: argparse.Namespace) -> int:
             task_queue=args.task_queue,
             max_concurrent_activities=args.max_locations,
             rate_interval=args.rate_interval,
+            heartbeat_every=args.heartbeat_every,
         )
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -219,11 +249,11 @@ def _read_locations(path: str) -> list[str]:
         with open(path, encoding="utf-8") as handle:
             locations = [line.strip() for line in handle if line.strip()]
     except OSError as error:
-        raise FleetUsageError(f"cannot read --locations-file: {error.strerror}") from None
+        raise UsageError(f"cannot read --locations-file: {error.strerror}") from None
     if not locations:
-        raise FleetUsageError("--locations-file names no location")
+        raise UsageError("--locations-file names no location")
     if len(set(locations)) != len(locations):
-        raise FleetUsageError("a location is named twice in --locations-file")
+        raise UsageError("a location is named twice in --locations-file")
     return locations
 
 
@@ -238,7 +268,7 @@ async def _export(args: argparse.Namespace) -> int:
 
     locations = _read_locations(args.locations_file)
     if args.since and args.until and args.until < args.since:
-        raise FleetUsageError("--until is before --since")
+        raise UsageError("--until is before --since")
     sink = DirectorySink(args.out)
     template = LocationExportInput(
         location_id=locations[0],
@@ -248,6 +278,8 @@ async def _export(args: argparse.Namespace) -> int:
         end_date=args.until,
         chunk_messages=args.chunk_messages,
         concurrency=args.concurrency,
+        page_size=args.page_size,
+        chunks_per_run=args.chunks_per_run,
         timeouts=FleetTimeouts(
             heartbeat=args.heartbeat_timeout, sticky_start=args.heartbeat_timeout
         ),
@@ -371,6 +403,7 @@ async def _demo(args: argparse.Namespace) -> int:
     out = args.out or tempfile.mkdtemp(prefix="ghl-fleet-demo-")
     work = tempfile.mkdtemp(prefix="ghl-fleet-demo-work-")
     locations = [f"demoLocation{i:09d}" for i in range(1, DEMO_LOCATIONS + 1)]
+    tokens = {location: f"pit-demo-{location.lower()}" for location in locations}
     print("starting a local Temporal dev server and a sandbox HighLevel ...", file=sys.stderr)
     with (
         DevServer() as server,
@@ -379,15 +412,12 @@ async def _demo(args: argparse.Namespace) -> int:
             messages=args.messages,
             location_id=locations[0],
             locations=dict.fromkeys(locations[1:], args.messages),
+            tokens=tokens,
             rate_limit=100,
             rate_interval=1.0,
             latency=0.005,
         ) as fake,
     ):
-        tokens = {
-            loc: fake.issue_oauth_tokens(loc, expires_in=86_400)["access_token"]
-            for loc in locations
-        }
         token_file, locations_file = write_job_files(work, tokens)
         queue = "ghl-fleet-demo"
         command = worker_command(
@@ -414,6 +444,8 @@ async def _demo(args: argparse.Namespace) -> int:
                 channel=None,
                 chunk_messages=max(100, args.messages // 3),
                 concurrency=2,
+                page_size=500,
+                chunks_per_run=100,
                 wait=True,
                 heartbeat_timeout=5.0,
             )

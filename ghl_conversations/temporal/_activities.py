@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
+import logging
 import math
 import time
 from typing import Any, Literal
@@ -35,6 +36,7 @@ EXPORT_CHUNK = "ghl_export_chunk"
 #: Retrying these statuses can succeed; every other 4xx is the same answer next time.
 _RETRYABLE_4XX = frozenset({408, 409, 425, 429})
 _ONE_MS = _dt.timedelta(milliseconds=1)
+logger = logging.getLogger("ghl_conversations.temporal")
 
 
 def non_retryable(error: BaseException) -> bool:
@@ -160,6 +162,14 @@ class FleetActivities:
         state: dict[str, Any] | None = (
             info.heartbeat_details[0] if info.heartbeat_details else chunk.resume
         )
+        written = int((state or {}).get("messages") or 0)
+        logger.info(
+            "chunk %s#%d attempt %d: started (%d messages already written)",
+            chunk.location_id,
+            chunk.index,
+            info.attempt,
+            written,
+        )
         writer = sink.open_chunk(chunk.location_id, chunk.index, (state or {}).get("sink"))
         export = self.client.messages.export(
             chunk.location_id,
@@ -172,7 +182,6 @@ class FleetActivities:
             concurrency=chunk.concurrency,
             resume=(state or {}).get("export"),
         )
-        written = int((state or {}).get("messages") or 0)
         try:
             batch: list[dict[str, Any]] = []
             last_beat = time.monotonic()
@@ -198,6 +207,7 @@ class FleetActivities:
             raise
         finally:
             await export.aclose()
+        logger.info("chunk %s#%d: done, %d messages", chunk.location_id, chunk.index, written)
         return ChunkResult(
             written,
             export.requests,
@@ -252,9 +262,7 @@ def _translate(error: Exception) -> Exception:
             next_retry_delay=_dt.timedelta(seconds=error.retry_after),
         )
     if non_retryable(error):
-        return ApplicationError(
-            f"{type(error).__name__}: {error}", type=type(error).__name__, non_retryable=True
-        )
+        return ApplicationError(str(error), type=type(error).__name__, non_retryable=True)
     return error
 
 

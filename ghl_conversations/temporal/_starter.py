@@ -80,7 +80,7 @@ async def start_location_export(
     except temporalio.service.RPCError:
         running_or_done = False
     try:
-        handle = await temporal.start_workflow(
+        await temporal.start_workflow(
             LocationExportWorkflow.run,
             export,
             id=workflow_id,
@@ -91,7 +91,8 @@ async def start_location_export(
         )
     except WorkflowAlreadyStartedError:  # it completed: attach to the completed run
         return ExportHandle(export.location_id, existing, True)
-    return ExportHandle(export.location_id, handle, running_or_done)
+    # A handle without a run id follows the export across continue-as-new.
+    return ExportHandle(export.location_id, existing, running_or_done)
 
 
 async def start_fleet_export(
@@ -147,6 +148,8 @@ async def list_exports(
     rows: list[tuple[str, str, str]] = []
     query = f"WorkflowType = '{WORKFLOW_TYPE}'"
     async for execution in temporal.list_workflows(query, limit=limit):
+        if execution.status == WorkflowExecutionStatus.CONTINUED_AS_NEW:
+            continue  # an earlier run of an export that goes on in a newer one
         memo = await execution.memo()
         location = str(memo.get("location_id") or execution.id.split("/")[1])
         status = execution.status.name.lower() if execution.status is not None else "unknown"

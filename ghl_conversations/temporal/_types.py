@@ -77,6 +77,7 @@ class LocationExportInput:
     progress_seconds: float = 0.0
     progress_total: int | None = None
     progress_worker_queue: str | None = None
+    progress_finished_at: float | None = None
 
     def job_key(self) -> dict[str, Any]:
         """What identifies the export (not its progress): the basis of its workflow id."""

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from temporalio.client import Client as TemporalClient
 from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from .._client import Client
 from ._activities import FleetActivities
@@ -87,6 +88,12 @@ def create_worker(
         temporal,
         task_queue=task_queue,
         workflows=[LocationExportWorkflow],
+        # The SDK's modules are deterministic to import and heavy to re-import per workflow run.
+        workflow_runner=SandboxedWorkflowRunner(
+            restrictions=SandboxRestrictions.default.with_passthrough_modules(
+                "ghl_conversations", "orjson", "aiohttp", "attrs", "cattrs", "anyio"
+            )
+        ),
         activities=[activities.plan_location, activities.export_chunk],
         max_concurrent_activities=max_concurrent_activities,
     )

@@ -70,26 +70,29 @@ class LocationExportWorkflow:
         self._total = job.progress_total
         plan = job.progress_plan
         if plan is None:
-            planned: ChunkPlan = await workflow.execute_activity(
-                _PLAN_LOCATION,
-                PlanInput(
-                    job.location_id,
-                    job.sink,
-                    job.channel,
-                    job.start_date,
-                    job.end_date,
-                    job.chunk_messages,
-                ),
-                result_type=ChunkPlan,
-                start_to_close_timeout=job.timeouts.delta("sticky_start") * 10,
-                retry_policy=self._retry(job),
-            )
+            try:
+                planned: ChunkPlan = await workflow.execute_activity(
+                    _PLAN_LOCATION,
+                    PlanInput(
+                        job.location_id,
+                        job.sink,
+                        job.channel,
+                        job.start_date,
+                        job.end_date,
+                        job.chunk_messages,
+                    ),
+                    result_type=ChunkPlan,
+                    start_to_close_timeout=job.timeouts.delta("sticky_start") * 10,
+                    retry_policy=self._retry(job),
+                )
+            except ActivityError as error:
+                raise self._failed(job, error) from error
             plan, self._total = planned.chunks, planned.total
         self._chunks_total = len(plan)
         self._chunks_done = job.progress_next
         self._status = "exporting"
         worker_queue = job.progress_worker_queue
-        finished_at: float | None = None
+        finished_at = job.progress_finished_at
         for ran, index in enumerate(range(job.progress_next, len(plan))):
             if ran >= job.chunks_per_run or workflow.info().is_continue_as_new_suggested():
                 workflow.continue_as_new(
@@ -101,6 +104,7 @@ class LocationExportWorkflow:
                         progress_seconds=self._seconds,
                         progress_total=self._total,
                         progress_worker_queue=worker_queue,
+                        progress_finished_at=finished_at,
                     )
                 )
             start, end = plan[index]
@@ -161,17 +165,23 @@ class LocationExportWorkflow:
                     chunk = dataclasses.replace(chunk, resume=resume)
                     worker_queue = None
                     continue
-                self._status = "failed"
-                self._error = _describe(error)
-                raise ApplicationError(
-                    f"location {job.location_id}: {self._error}",
-                    type="LocationExportFailed",
-                    non_retryable=True,
-                ) from error
+                raise self._failed(job, error) from error
+
+    def _failed(self, job: LocationExportInput, error: ActivityError) -> ApplicationError:
+        """The location failed for good: record why, and the error that fails the workflow."""
+        self._status = "failed"
+        self._error = _describe(error)
+        return ApplicationError(
+            f"location {job.location_id}: {self._error}",
+            type="LocationExportFailed",
+            non_retryable=True,
+        )
 
 
 def _describe(error: ActivityError) -> str:
     cause = error.cause
     while isinstance(cause, ActivityError) and cause.cause is not None:
         cause = cause.cause
-    return str(cause.message if isinstance(cause, ApplicationError) else cause or error)
+    if isinstance(cause, ApplicationError):
+        return f"{cause.type}: {cause.message}" if cause.type else cause.message
+    return str(cause or error)
