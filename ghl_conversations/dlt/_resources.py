@@ -27,6 +27,7 @@ from dlt.extract import DltResource, DltSource
 from .._client import Client
 from .._clock import Clock, SystemClock
 from .._dates import parse_wire_datetime
+from .._errors import APIResponseValidationError
 from .._models import Conversation, to_dict
 from ._bridge import iterate_in_loop
 from ._state import DEFAULT_OVERLAP, LocationState, Verdict
@@ -78,7 +79,17 @@ def message_row(raw: dict[str, Any]) -> tuple[dict[str, Any], str, _dt.datetime 
 
 
 def _wire_date(value: Any) -> _dt.datetime | None:
-    return parse_wire_datetime(value) if value is not None and value != "" else None
+    if value is None or value == "":
+        return None
+    try:
+        return parse_wire_datetime(value)
+    except ValueError:
+        raise APIResponseValidationError(
+            "a message date is not a date",
+            status=200,
+            operation="export-messages-by-location",
+            excerpt=repr(value)[:200],
+        ) from None
 
 
 def conversation_row(conversation: Conversation) -> dict[str, Any]:
