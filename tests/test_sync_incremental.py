@@ -22,6 +22,12 @@ pytest.importorskip("duckdb", reason="the [dlt] extra is not installed")
 from ghl_conversations.dlt import SyncSummary, sync
 
 SECOND = "secondLocation0000001"
+README_QUERY = """
+SELECT date_trunc('day', date_added) AS day, message_type, count(*) AS messages
+FROM highlevel.messages
+GROUP BY ALL
+ORDER BY day DESC, messages DESC
+"""
 
 
 @pytest.fixture(params=["duckdb", "postgres"])
@@ -137,6 +143,9 @@ def test_timestamps_are_timestamps_nested_values_json_and_unknown_fields_kept(
         "WHERE (meta->>'$.callDuration')::INT >= 0 AND message_type = 'TYPE_CALL'",
     )
     assert durations[0][0] > 0
+    per_channel_per_day = query(destination, README_QUERY)  # the README's example runs
+    assert sum(row[2] for row in per_channel_per_day) == 1_200
+    assert len({row[1] for row in per_channel_per_day}) > 3
     first = query(destination, "SELECT min(date_added) FROM highlevel.messages")[0][0]
     assert isinstance(first, _dt.datetime)
     assert first.tzinfo is not None

@@ -266,6 +266,8 @@ def ghl_source(
             return Client(token=token, base_url=base_url)
 
     make_client: ClientFactory = client_factory
+    if since is not None:
+        since = parse_wire_datetime(since)  # a naive datetime means UTC, as everywhere in the SDK
     the_clock: Clock = clock or SystemClock()
     the_tally = tally if tally is not None else Tally()
     located = list(locations)
