@@ -1,8 +1,8 @@
 """Every routine task is a nox session; ``nox`` alone runs the whole gate, as CI does.
 
-    nox                      # the gate: lint, typecheck, coverage (the full suite), tests on 3.12/3.13
+    nox                      # the gate: lint, typecheck, coverage (the suite), 3.12/3.13
     nox -s tests-3.11        # the suite on one Python (3.11, 3.12, 3.13 where installed)
-    nox -s bench             # the full benchmark; ``nox -s bench -- --smoke`` for a seconds-long run
+    nox -s bench             # the full benchmark; ``nox -s bench -- --smoke``: seconds
     nox -s generate          # regenerate the resource modules from the endpoint table
     nox -s sandbox           # the main job against the built-in fake: messages.jsonl
 

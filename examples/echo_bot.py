@@ -14,6 +14,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
+import sys
 
 from aiohttp import web
 
@@ -80,14 +82,28 @@ async def serve(port: int) -> None:
         await asyncio.Event().wait()
 
 
-def main() -> None:
+NO_TOKEN = (
+    "echo_bot: no HighLevel token: set GHL_TOKEN=pit-... to serve real webhooks, "
+    "or run with --demo to try it against the built-in fake"
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the bot (or the demo); returns the exit status."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--demo", action="store_true", help="run against the fake HighLevel")
     parser.add_argument("--port", type=int, default=8080)
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if not args.demo and not os.environ.get("GHL_TOKEN"):
+        print(NO_TOKEN, file=sys.stderr)
+        return 2
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(demo() if args.demo else serve(args.port))
+    try:
+        asyncio.run(demo() if args.demo else serve(args.port))
+    except KeyboardInterrupt:
+        return 130
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

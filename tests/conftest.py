@@ -47,3 +47,7 @@ async def fake(clock: ManualClock) -> AsyncIterator[FakeHighLevel]:
 async def fake_client(fake: FakeHighLevel) -> AsyncIterator[ghl.Client]:
     async with fake.client() as c:
         yield c
+
+
+# A real PostgreSQL server (session) and a fresh database per test: see tests/_postgres.py.
+from ._postgres import postgres_server, postgres_url  # noqa: E402, F401

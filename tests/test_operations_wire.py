@@ -19,9 +19,11 @@ from aioresponses import aioresponses
 from yarl import URL
 
 import ghl_conversations as ghl
-from ghl_conversations._operations._table import ENDPOINTS
+from ghl_conversations._operations import rows
 
 from .conftest import BASE, TOKEN
+
+ENDPOINTS = rows.ENDPOINTS
 
 MESSAGE = {
     "id": "msg1",
@@ -62,7 +64,11 @@ CASES = [
         "POST",
         "/conversations/",
         {"success": True, "conversation": CONVERSATION},
-        lambda r: isinstance(r, ghl.ConversationResult) and r.conversation.id == "cv1",
+        lambda r: (
+            isinstance(r, ghl.ConversationResult)
+            and r.conversation is not None
+            and r.conversation.id == "cv1"
+        ),
         body={"locationId": "loc1", "contactId": "ct1"},
         status=201,
     ),

@@ -1,5 +1,6 @@
 """Token providers (static tokens, OAuth refresh, agency -> location exchange) and token stores."""
 
+from ._postgres_store import PostgresTokenStore
 from ._providers import (
     AuthContext,
     FormPoster,
@@ -12,6 +13,7 @@ from ._providers import (
     TokenStore,
     as_provider,
 )
+from ._sqlite_store import SQLiteTokenStore
 
 __all__ = [
     "AuthContext",
@@ -19,6 +21,8 @@ __all__ = [
     "LocationTokenExchange",
     "MemoryTokenStore",
     "OAuthRefresher",
+    "PostgresTokenStore",
+    "SQLiteTokenStore",
     "StaticToken",
     "TokenProvider",
     "TokenSet",

@@ -8,7 +8,8 @@ No token is ever put in a repr, an exception or a log line.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Mapping
+import contextlib
+from collections.abc import AsyncIterator, Callable, Hashable, Mapping
 from typing import Any, Protocol, TypeVar, runtime_checkable
 
 import anyio
@@ -271,6 +272,17 @@ class OAuthRefresher(_OAuthBase):
             lock = self._locks[key] = anyio.Lock()
         return lock
 
+    @contextlib.asynccontextmanager
+    async def _single_flight(self, key: str) -> AsyncIterator[None]:
+        """This process's lock, then the store's cross-process one if it has one."""
+        async with self._lock(key):
+            exclusive = getattr(self.store, "exclusive", None)
+            if exclusive is None:
+                yield
+                return
+            async with exclusive(key):
+                yield
+
     async def _load(self, key: str) -> TokenSet:
         tokens = await self.store.load(key)
         if tokens is None:
@@ -284,7 +296,7 @@ class OAuthRefresher(_OAuthBase):
         clock = self._require_context().clock
         if tokens.expires_at - self.refresh_margin > clock.time():
             return tokens.access_token
-        async with self._lock(key):
+        async with self._single_flight(key):
             tokens = await self._load(key)
             if tokens.expires_at - self.refresh_margin > clock.time():
                 return tokens.access_token
@@ -293,7 +305,7 @@ class OAuthRefresher(_OAuthBase):
     async def invalidate(self, location_id: str | None, token: str) -> bool:
         """``token`` was refused as expired: refresh it; True when a retry makes sense."""
         key = self._key(location_id)
-        async with self._lock(key):
+        async with self._single_flight(key):
             tokens = await self._load(key)
             if tokens.access_token != token:
                 return True  # someone else refreshed while we waited

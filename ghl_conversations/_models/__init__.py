@@ -26,6 +26,11 @@ from ._literals import (
     SortOrder,
     StatusUpdate,
 )
+from ._validation import (
+    check_shape,
+    response_excerpt,
+    structure_response,
+)
 from ._wire import (
     CallData,
     CancelScheduledResult,
@@ -87,9 +92,12 @@ __all__ = [
     "UploadResult",
     "WireModel",
     "camelize",
+    "check_shape",
     "converter",
     "gc_paused",
+    "response_excerpt",
     "structure",
+    "structure_response",
     "to_dict",
     "unstructure",
 ]

@@ -2,9 +2,11 @@
 
 Why generated hooks: an export structures millions of messages, and a frozen attrs ``__init__``
 plus generic per-field dispatch costs several microseconds a message. Each model therefore gets a
-structure function compiled once from its attrs fields: one ``dict.get`` per field, conversions
-only where a field needs one (dates, enums, nested models), the instance ``__dict__`` filled in one
-step. Scalars pass through untouched: coercing ``"12"`` to ``12`` is neither cheap nor lossless.
+structure function compiled once from its attrs fields. It keeps the decoded dict (``to_dict``
+returns it) and converts up front only the fields that need a conversion and can be invalid
+(dates, enums, nested models), so a bad answer fails at once; the fields passed through as sent
+(and ``extra``) are read from the kept dict on first access and cached. Scalars are never
+coerced: turning ``"12"`` into ``12`` is neither cheap nor lossless.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def camelize(name: str) -> str:
 
 
 def wire_name(field: attrs.Attribute[Any]) -> str:
+    """A field's name on the wire: its explicit ``wire`` name, else the camelCase."""
     explicit = field.metadata.get("wire")
     return str(explicit) if explicit else camelize(field.name)
 
@@ -113,38 +116,90 @@ def _raw_structure_fn(cls: type[WireModel]) -> Callable[[Any], WireModel]:
     return getattr(hook, "raw", lambda value: hook(value, cls))
 
 
+class _LazyField:
+    """A field read from the model's wire dict on first access, then kept on the instance.
+
+    Only for models built from the API: an instance built in code holds every field in its
+    ``__dict__``, which takes precedence over this (non-data) descriptor.
+    """
+
+    def __init__(self, name: str, key: str, default: Any, factory: Any, convert: Any) -> None:
+        self.name = name
+        self.key = key
+        self.default = default
+        self.factory = factory
+        self.convert = convert
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        raw = obj.__dict__.get("_raw")
+        if raw is None:
+            raise AttributeError(self.name)
+        value = raw.get(self.key)
+        if value is None:
+            value = self.factory() if self.factory is not None else self.default
+        elif self.convert is not None:
+            value = self.convert(value)
+        obj.__dict__[self.name] = value
+        return value
+
+
+class _LazyExtra:
+    """``extra`` of a model built from the API: the wire fields it does not know, on demand."""
+
+    def __init__(self, known: frozenset[str]) -> None:
+        self.known = known
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        raw = obj.__dict__.get("_raw")
+        if raw is None:
+            raise AttributeError("extra")
+        known = self.known
+        extra = {} if known.issuperset(raw) else {k: v for k, v in raw.items() if k not in known}
+        obj.__dict__["extra"] = extra
+        return extra
+
+
 def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
+    """Compile ``cls``'s structure function.
+
+    Eager, so that an invalid answer fails at once: required fields, dates, enums and nested
+    models (the fields that need a conversion). Lazy: the fields passed through as sent and
+    ``extra``, read from the kept wire dict on first access. ``to_dict`` returns that dict.
+    """
     attrs.resolve_types(cls)
     fields = [f for f in attrs.fields(cls) if f.init and f.name != "extra"]
     known = frozenset(wire_name(f) for f in fields)
     namespace: dict[str, Any] = {
         "cls": cls,
-        "known": known,
+        "new": object.__new__,
         "_fromiso": _dt.datetime.fromisoformat,
     }
     lines = [
         "def structure_model(raw, _type=None):",
         "    if raw.__class__ is not dict:",
         "        return fallback(raw)",
-        "    get = raw.get",
-        "    obj = cls.__new__(cls)",
-        "    obj.__dict__.update({",
+        "    obj = new(cls)",
+        "    d = obj.__dict__",
+        "    d['_raw'] = raw",
     ]
+    first_date: tuple[str, str] | None = None
     for index, field in enumerate(fields):
         key = wire_name(field)
         conversion = _field_converter(field.type)
-        required = field.default is attrs.NOTHING
-        if required:
-            fetch = f"raw[{key!r}]"
-        elif isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
-            namespace[f"factory{index}"] = field.default.factory
-            fetch = f"(get({key!r}) if {key!r} in raw else factory{index}())"
-        else:
-            namespace[f"default{index}"] = field.default
-            fetch = f"get({key!r}, default{index})"
-        if conversion is None:
-            lines.append(f"        {field.name!r}: {fetch},")
-        else:
+        default, factory = None, None
+        if isinstance(field.default, attrs.Factory):  # type: ignore[arg-type]
+            factory = field.default.factory
+        elif field.default is not attrs.NOTHING:
+            default = field.default
+        if field.default is attrs.NOTHING:
+            lines.append(f"    if raw[{key!r}] is None:")
+            lines.append(f"        raise KeyError({key!r})")
+        convert = None
+        if conversion is not None:
             template, helper = conversion
             if isinstance(helper, type) and issubclass(helper, OpenStrEnum):
                 namespace[f"h{index}"] = helper._value2member_map_
@@ -152,16 +207,18 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
             else:
                 namespace[f"h{index}"] = helper
             expr = template.format(h=f"h{index}", v=f"v{index}")
-            lines.append(
-                f"        {field.name!r}: (None if (v{index} := {fetch}) is None else {expr}),"
-            )
-    lines += [
-        "        'extra': {} if known.issuperset(raw)"
-        " else {k: v for k, v in raw.items() if k not in known},",
-        "        '_raw': raw,",
-        "    })",
-        "    return obj",
-    ]
+            convert = eval(f"lambda v{index}: {expr}", namespace)
+            lines.append(f"    if (v{index} := raw.get({key!r})) is not None:")
+            if _strip_optional(field.type) is _dt.datetime and first_date is not None:
+                # dateUpdated usually repeats dateAdded: parse that string once.
+                same, name = first_date
+                expr = f"d[{name!r}] if v{index} == {same} else {expr}"
+            lines.append(f"        d[{field.name!r}] = {expr}")
+            if _strip_optional(field.type) is _dt.datetime and first_date is None:
+                first_date = (f"v{index}", field.name)
+        setattr(cls, field.name, _LazyField(field.name, key, default, factory, convert))
+    cls.extra = _LazyExtra(known)  # type: ignore[assignment]
+    lines.append("    return obj")
 
     def fallback(raw: Any) -> WireModel:
         if isinstance(raw, cls):
@@ -249,6 +306,10 @@ def to_dict(model: Any) -> dict[str, Any]:
     A model built from the API gives back exactly what the API sent (unknown fields, unknown enum
     values and the original date strings included); a model built or changed in code gives its
     fields under their wire names. The result is a fresh copy: changing it leaves the model alone.
+
+    This is also what web frameworks send: FastAPI serialises a returned model as ``to_dict``
+    gives it (camelCase, as HighLevel sends it), never the model's private fields. Call it
+    yourself to store, log or forward a model as JSON.
     """
     if not isinstance(model, WireModel):
         raise TypeError(f"to_dict() takes a ghl_conversations model, not {type(model).__name__}")

@@ -9,6 +9,7 @@ All fields but ``id`` are optional: the real API omits fields its spec calls req
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -45,12 +46,74 @@ def wire(name: str, default: Any = None) -> Any:
     return attrs.field(default=default, metadata={"wire": name})
 
 
+class _PydanticSerializer:
+    """``__pydantic_serializer__`` on demand: pydantic (FastAPI's ``-> Any`` routes, ``TypeAdapter``
+    of containers) serialises any object carrying one; it is built, importing pydantic-core, only
+    when pydantic asks, so the SDK itself never imports it."""
+
+    def __init__(self) -> None:
+        self._made: dict[type, Any] = {}
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        cls = owner if owner is not None else type(obj)
+        found = self._made.get(cls)
+        if found is None:
+            from pydantic_core import SchemaSerializer, core_schema
+
+            from ._converter import to_dict
+
+            found = self._made[cls] = SchemaSerializer(
+                core_schema.any_schema(
+                    serialization=core_schema.plain_serializer_function_ser_schema(to_dict)
+                )
+            )
+        return found
+
+
 @attrs.frozen(kw_only=True, slots=False)
 class WireModel:
-    """Base of every model: unknown fields in ``extra``, the original wire dict kept privately."""
+    """Base of every model: unknown fields in ``extra``, the original wire dict kept privately.
+
+    Web frameworks see the wire form, exactly as ``ghl.to_dict(model)`` gives it and never the
+    private fields: ``dict(model)`` (what FastAPI's ``jsonable_encoder`` tries first) yields the
+    wire items, and a model used as a FastAPI/pydantic annotation serialises through ``to_dict``.
+    """
 
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     _raw: dict[str, Any] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+
+    __pydantic_serializer__ = _PydanticSerializer()
+
+    def __iter__(self) -> Iterator[tuple[str, Any]]:
+        """The wire form's ``(key, value)`` pairs, so ``dict(model) == ghl.to_dict(model)``."""
+        from ._converter import to_dict
+
+        return iter(to_dict(self).items())
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """Let pydantic (and so FastAPI's ``response_model``) accept and serialise the model: in
+        from a model or a wire dict, out as ``ghl.to_dict(model)``."""
+        from pydantic_core import core_schema
+
+        from ._converter import structure, to_dict
+
+        def validate(value: Any) -> Any:
+            if isinstance(value, cls):
+                return value
+            if isinstance(value, dict):
+                return structure(value, cls)
+            raise ValueError(f"expected a {cls.__name__} or its wire dict")
+
+        return core_schema.no_info_plain_validator_function(
+            validate,
+            serialization=core_schema.plain_serializer_function_ser_schema(to_dict),
+        )
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema: Any, handler: Any) -> dict[str, Any]:
+        """OpenAPI sees a JSON object in HighLevel's wire form."""
+        return {"type": "object", "title": cls.__name__, "additionalProperties": True}
 
 
 # --- messages -------------------------------------------------------------------------------
@@ -68,6 +131,8 @@ class MessageMeta(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class Message(WireModel):
+    """A message of any channel (SMS, email, call, chat...); dates are aware ``datetime``."""
+
     id: str
     alt_id: str | None = None
     type: int | None = None
@@ -109,6 +174,8 @@ class MessagesPage(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class Email(WireModel):
+    """An email message as ``emails.get`` returns it (``from_`` is the wire ``from``)."""
+
     id: str
     alt_id: str | None = None
     thread_id: str | None = None
@@ -134,6 +201,8 @@ class Email(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class SendMessageResult(WireModel):
+    """What sending (or replying, or a status update) returns: the ids created."""
+
     conversation_id: str | None = None
     message_id: str | None = None
     email_message_id: str | None = None
@@ -158,6 +227,8 @@ class ProcessMessageResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class CancelScheduledResult(WireModel):
+    """Result of cancelling a scheduled message or email."""
+
     status: int | None = None
     message: str | None = None
 
@@ -172,6 +243,8 @@ class UploadResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class InitiateUploadResult(WireModel):
+    """A reserved signed-URL upload slot (``upload_url`` valid 15 minutes)."""
+
     upload_url: str | None = None
     upload_id: str | None = None
     file_path: str | None = None
@@ -181,12 +254,16 @@ class InitiateUploadResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class CompleteUploadResult(WireModel):
+    """A finished signed-URL upload: the hosted files and their metadata."""
+
     uploaded_files: dict[str, Any] = attrs.field(factory=dict)
     metadata: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, slots=False)
 class TranscriptionSentence(WireModel):
+    """One sentence of a call's transcription, with its timing and confidence."""
+
     media_channel: int | None = None
     sentence_index: int | None = None
     start_time: float | None = None
@@ -227,6 +304,8 @@ class Conversation(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class ConversationSearchPage(WireModel):
+    """One page of ``conversations.search``; ``total`` counts every match."""
+
     conversations: list[Conversation] = attrs.field(factory=list)
     total: int | None = None
 
@@ -241,6 +320,8 @@ class ConversationResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class SuccessResult(WireModel):
+    """``{success: bool}``, as several operations answer."""
+
     success: bool | None = None
 
 
@@ -259,6 +340,8 @@ class SubscriptionAction(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class ForwardConfig(WireModel):
+    """``forward`` of ``messages.send``: forward an existing message or thread."""
+
     is_forwarded: bool = True
     forward_whole_thread: bool | None = None
     message_id: str | None = None
@@ -272,6 +355,8 @@ class ForwardConfig(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class CallData(WireModel):
+    """``call`` of an inbound/outbound call record (``from_`` is the wire ``from``)."""
+
     to: str | None = None
     from_: str | None = wire("from")
     status: str | None = None

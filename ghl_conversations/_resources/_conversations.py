@@ -1,4 +1,9 @@
-"""``client.conversations``: create, get, update, delete, search, and a conversation's messages."""
+"""``client.conversations``: create, get, update, delete, search, and a conversation's messages.
+
+Generated from the endpoint table by
+``python -m ghl_conversations._operations._codegen``: change the table and run it; do not
+edit this file (a test fails when it is stale).
+"""
 
 from __future__ import annotations
 
@@ -17,21 +22,42 @@ from .._models import (
     SortOrder,
     SuccessResult,
 )
-from .._operations import endpoint, operation
+from .._operations import rows
 from .._pagination import ConversationMessages, ConversationSearch
-from ._base import Resource
+from ._listings import ConversationListings
+
+__all__ = ["Conversations"]
 
 
-class Conversations(Resource):
-    @operation(endpoint("create-conversation"))
-    async def create(self, location_id: str, contact_id: str) -> ConversationResult:
+class Conversations(ConversationListings):
+    """The ``client.conversations`` methods, generated from the endpoint table."""
+
+    async def create(
+        self,
+        location_id: str,
+        contact_id: str,
+    ) -> ConversationResult:
         """Start a conversation with a contact."""
+        return await self._run(
+            rows.CREATE_CONVERSATION,
+            {
+                "location_id": location_id,
+                "contact_id": contact_id,
+            },
+        )
 
-    @operation(endpoint("get-conversation"))
-    async def get(self, conversation_id: str) -> Conversation:
+    async def get(
+        self,
+        conversation_id: str,
+    ) -> Conversation:
         """One conversation by id."""
+        return await self._run(
+            rows.GET_CONVERSATION,
+            {
+                "conversation_id": conversation_id,
+            },
+        )
 
-    @operation(endpoint("update-conversation"))
     async def update(
         self,
         conversation_id: str,
@@ -42,12 +68,29 @@ class Conversations(Resource):
         feedback: dict[str, Any] | None = None,
     ) -> ConversationResult:
         """Change unread count, star or feedback; unset arguments are left as they are."""
+        return await self._run(
+            rows.UPDATE_CONVERSATION,
+            {
+                "conversation_id": conversation_id,
+                "location_id": location_id,
+                "unread_count": unread_count,
+                "starred": starred,
+                "feedback": feedback,
+            },
+        )
 
-    @operation(endpoint("delete-conversation"))
-    async def delete(self, conversation_id: str) -> SuccessResult:
+    async def delete(
+        self,
+        conversation_id: str,
+    ) -> SuccessResult:
         """Delete a conversation."""
+        return await self._run(
+            rows.DELETE_CONVERSATION,
+            {
+                "conversation_id": conversation_id,
+            },
+        )
 
-    @operation(endpoint("search-conversation"))
     async def search_page(
         self,
         location_id: str,
@@ -74,6 +117,32 @@ class Conversations(Resource):
         end_date: _dt.datetime | int | None = None,
     ) -> ConversationSearchPage:
         """One page of search results (``start_after_date`` continues after a previous page)."""
+        return await self._run(
+            rows.SEARCH_CONVERSATION,
+            {
+                "location_id": location_id,
+                "contact_id": contact_id,
+                "assigned_to": assigned_to,
+                "followers": followers,
+                "mentions": mentions,
+                "query": query,
+                "sort": sort,
+                "start_after_date": start_after_date,
+                "id": id,
+                "limit": limit,
+                "last_message_type": last_message_type,
+                "last_message_action": last_message_action,
+                "last_message_direction": last_message_direction,
+                "status": status,
+                "sort_by": sort_by,
+                "sort_score_profile": sort_score_profile,
+                "score_profile": score_profile,
+                "score_profile_min": score_profile_min,
+                "score_profile_max": score_profile_max,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+        )
 
     def search(
         self,
@@ -85,6 +154,7 @@ class Conversations(Resource):
         mentions: str | None = None,
         query: str | None = None,
         sort: SortOrder | None = None,
+        limit: int = 100,
         last_message_type: str | None = None,
         last_message_action: str | None = None,
         last_message_direction: str | None = None,
@@ -96,28 +166,39 @@ class Conversations(Resource):
         score_profile_max: float | None = None,
         start_date: _dt.datetime | int | None = None,
         end_date: _dt.datetime | int | None = None,
-        limit: int = 100,
         max_items: int | None = None,
     ) -> ConversationSearch:
         """Every conversation matching the filters: ``async for conv in ...``.
 
-        Pages with ``startAfterDate`` (the last conversation's sort value) and stops without an
-        extra request once ``total`` conversations arrived.
+        Pages with ``startAfterDate`` (the last conversation's sort value) and stops
+        without an extra request once ``total`` conversations arrived.
         """
-        # Every argument but max_items is a search filter, passed on unchanged to each page.
-        filters = {k: v for k, v in locals().items() if k not in ("self", "max_items")}
-        self._check("search_page", dict(filters))
-        search_page: Any = self.search_page
+        return self._conversation_search(
+            rows.SEARCH_CONVERSATION,
+            {
+                "location_id": location_id,
+                "contact_id": contact_id,
+                "assigned_to": assigned_to,
+                "followers": followers,
+                "mentions": mentions,
+                "query": query,
+                "sort": sort,
+                "limit": limit,
+                "last_message_type": last_message_type,
+                "last_message_action": last_message_action,
+                "last_message_direction": last_message_direction,
+                "status": status,
+                "sort_by": sort_by,
+                "sort_score_profile": sort_score_profile,
+                "score_profile": score_profile,
+                "score_profile_min": score_profile_min,
+                "score_profile_max": score_profile_max,
+                "start_date": start_date,
+                "end_date": end_date,
+            },
+            max_items=max_items,
+        )
 
-        async def fetch(start_after: Any) -> ConversationSearchPage:
-            page: ConversationSearchPage = await search_page(
-                **filters, start_after_date=start_after
-            )
-            return page
-
-        return ConversationSearch(fetch, page_size=limit, max_items=max_items)
-
-    @operation(endpoint("get-messages"))
     async def messages_page(
         self,
         conversation_id: str,
@@ -127,6 +208,15 @@ class Conversations(Resource):
         limit: int | None = None,
     ) -> MessagesPage:
         """One page of a conversation's messages, newest first (nested or flat wire shape)."""
+        return await self._run(
+            rows.GET_MESSAGES,
+            {
+                "conversation_id": conversation_id,
+                "last_message_id": last_message_id,
+                "types": types,
+                "limit": limit,
+            },
+        )
 
     def messages(
         self,
@@ -137,12 +227,12 @@ class Conversations(Resource):
         max_items: int | None = None,
     ) -> ConversationMessages:
         """Every message of a conversation, newest first: ``async for msg in ...``."""
-        values = {"conversation_id": conversation_id, "types": types, "limit": limit}
-        self._check("messages_page", dict(values))
-        messages_page: Any = self.messages_page
-
-        async def fetch(last_message_id: str | None) -> MessagesPage:
-            page: MessagesPage = await messages_page(**values, last_message_id=last_message_id)
-            return page
-
-        return ConversationMessages(fetch, max_items=max_items)
+        return self._conversation_messages(
+            rows.GET_MESSAGES,
+            {
+                "conversation_id": conversation_id,
+                "types": types,
+                "limit": limit,
+            },
+            max_items=max_items,
+        )

@@ -32,3 +32,22 @@ class ExitCode(enum.IntEnum):
     PARTIAL = 8
     #: Interrupted (Ctrl-C); an export can continue with ``--resume``.
     INTERRUPTED = 130
+
+    @property
+    def meaning(self) -> str:
+        """One line for ``--help``: what a script may conclude from this status."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitCode.OK: "success",
+    ExitCode.FAILURE: "unexpected failure (a bug, or an error no other code describes)",
+    ExitCode.USAGE: "bad arguments or input; nothing was sent",
+    ExitCode.AUTH: "token refused, or no access to the location or scope",
+    ExitCode.REJECTED: "the server rejected the request as invalid (400/422)",
+    ExitCode.NETWORK: "network or server failure (connection, 5xx, invalid answers)",
+    ExitCode.RATE_LIMITED: "rate limited beyond what waiting could fix",
+    ExitCode.OUTPUT_CONFLICT: "output busy (another process writes it) or unlike its checkpoint",
+    ExitCode.PARTIAL: "some locations failed; the others completed",
+    ExitCode.INTERRUPTED: "interrupted (Ctrl-C); an export continues with --resume",
+}

@@ -5,22 +5,34 @@ the writer flushes and fsyncs the data, then atomically replaces the checkpoint 
 rename) with the byte length of that prefix and every export's own checkpoint taken at the same
 instant. On resume the output is cut back to that length (dropping any torn or unrecorded lines),
 and each export continues after its last recorded message: every message lands exactly once.
+
+Three rules keep the invariant when several runs meet the same file:
+
+- **One writer.** The output is locked (an exclusive, non-blocking lock held by the open file, so
+  the kernel releases it when the process dies, even by kill -9) before anything is read or
+  changed; a second process is refused at once and the first is unharmed.
+- **A fresh export forgets the old checkpoint first.** It deletes the checkpoint (durably) before
+  it empties the output, so no crash can leave an old checkpoint over new or empty data.
+- **A resume trusts nothing it cannot check.** An output shorter than its checkpoint says was
+  changed by someone else: refused, nothing touched.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
+import sys
 import time
 from collections.abc import Callable
 from typing import IO, Any, Literal
 
 import orjson
 
-from .._models import Message, unstructure
+from ._explain import OutputConflictError
 
-__all__ = ["CSV_COLUMNS", "ExportWriter", "Format", "load_checkpoint"]
+__all__ = ["CSV_COLUMNS", "ExportWriter", "Format", "OutputFile", "checkpoint_path"]
 
 Format = Literal["jsonl", "csv"]
 CHECKPOINT_KIND = "ghl-conversations-export-file"
@@ -41,18 +53,8 @@ CSV_COLUMNS = (
 
 
 def checkpoint_path(output: str) -> str:
+    """Where the checkpoint of ``output`` lives (beside it)."""
     return output + ".checkpoint"
-
-
-def load_checkpoint(output: str) -> dict[str, Any] | None:
-    try:
-        with open(checkpoint_path(output), "rb") as handle:
-            data = orjson.loads(handle.read())
-    except FileNotFoundError:
-        return None
-    if not isinstance(data, dict) or data.get("kind") != CHECKPOINT_KIND:
-        raise ValueError(f"{checkpoint_path(output)} is not an export checkpoint")
-    return data
 
 
 def _csv_row(wire: dict[str, Any]) -> list[str]:
@@ -68,41 +70,160 @@ def _csv_row(wire: dict[str, Any]) -> list[str]:
     return row
 
 
+def _lock(fd: int, path: str) -> None:
+    """Take the exclusive lock of ``fd`` now or raise ``OutputConflictError``."""
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            raise OutputConflictError(_busy(path)) from None
+        return
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        raise OutputConflictError(_busy(path)) from None
+
+
+def _busy(path: str) -> str:
+    return f"{path} is being written by another ghl-conversations process; nothing was changed"
+
+
+def _fsync_directory(path: str) -> None:
+    if sys.platform == "win32":  # pragma: no cover - directories cannot be opened there
+        return
+    fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class OutputFile:
+    """The export's output, locked for this process from :meth:`open` until :meth:`close`.
+
+    Nothing is changed by opening; :meth:`start_fresh` or :meth:`start_after` prepares it once the
+    command has checked the checkpoint (:attr:`saved`) against its arguments.
+    """
+
+    def __init__(self, path: str, handle: IO[bytes], saved: dict[str, Any] | None) -> None:
+        self.path = path
+        self.handle = handle
+        self.saved = saved
+
+    @property
+    def to_stdout(self) -> bool:
+        """``--out -``: standard output (no lock, no checkpoint)."""
+        return self.path == "-"
+
+    @classmethod
+    def open(cls, path: str, *, resume: bool) -> OutputFile:
+        """Lock ``path`` (creating it empty if absent) and read its checkpoint when resuming."""
+        if path == "-":
+            return cls(path, os.fdopen(os.dup(sys.stdout.fileno()), "wb"), None)
+        if resume and not os.path.exists(path) and os.path.exists(checkpoint_path(path)):
+            raise OutputConflictError(
+                f"{path} is missing but {checkpoint_path(path)} exists; nothing was changed "
+                "(export again without --resume)"
+            )
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            _lock(fd, path)
+            saved = _load_checkpoint(path) if resume else None
+        except BaseException:
+            os.close(fd)
+            raise
+        return cls(path, os.fdopen(fd, "r+b"), saved)
+
+    def start_fresh(self) -> None:
+        """Forget any previous run: the old checkpoint goes (durably) before the data does."""
+        if self.to_stdout:
+            return
+        self._remove_torn_checkpoints()
+        try:
+            os.unlink(checkpoint_path(self.path))
+        except FileNotFoundError:
+            pass
+        else:
+            _fsync_directory(self.path)
+        self.handle.truncate(0)
+        self.handle.seek(0)
+
+    def verify(self, saved: dict[str, Any]) -> int:
+        """The byte length ``saved`` records, refusing an output shorter than that."""
+        recorded = saved.get("bytes")
+        if isinstance(recorded, bool) or not isinstance(recorded, int) or recorded < 0:
+            raise OutputConflictError(f"{checkpoint_path(self.path)} is damaged (no byte count)")
+        size = os.fstat(self.handle.fileno()).st_size
+        if size < recorded:
+            raise OutputConflictError(
+                f"{self.path} holds {size:,} bytes but its checkpoint records {recorded:,}: it was "
+                "changed since; nothing was changed (export again without --resume)"
+            )
+        return recorded
+
+    def start_after(self, saved: dict[str, Any]) -> None:
+        """Cut the output back to the prefix ``saved`` describes (after :meth:`verify`)."""
+        self.handle.truncate(self.verify(saved))
+        self._remove_torn_checkpoints()
+        self.handle.seek(0, os.SEEK_END)
+
+    def _remove_torn_checkpoints(self) -> None:
+        """Temporary checkpoint files left by a process killed while writing one (we hold the
+        lock, so no live process is writing them)."""
+        directory = os.path.dirname(os.path.abspath(self.path))
+        prefix = os.path.basename(checkpoint_path(self.path)) + "."
+        for name in os.listdir(directory):
+            if name.startswith(prefix) and name.endswith(".tmp"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(directory, name))
+
+    def close(self) -> None:
+        """Close the file, which releases the lock."""
+        self.handle.close()
+
+
+def _load_checkpoint(output: str) -> dict[str, Any] | None:
+    path = checkpoint_path(output)
+    try:
+        with open(path, "rb") as handle:
+            data = orjson.loads(handle.read())
+    except FileNotFoundError:
+        return None
+    except orjson.JSONDecodeError:
+        raise OutputConflictError(f"{path} is not an export checkpoint (not JSON)") from None
+    if not isinstance(data, dict) or data.get("kind") != CHECKPOINT_KIND:
+        raise OutputConflictError(f"{path} is not an export checkpoint")
+    return data
+
+
 class ExportWriter:
-    """Writes messages as JSONL (lossless: the wire dict) or CSV, with durable checkpoints."""
+    """Writes wire dicts as JSONL (exactly the API's objects) or CSV, with durable checkpoints."""
 
     def __init__(
         self,
-        output: str,
+        output: OutputFile,
         *,
         fmt: Format,
-        resume_from: dict[str, Any] | None,
         snapshot: Callable[[], dict[str, Any]],
         every_messages: int = 2_000,
         every_seconds: float = 1.0,
     ) -> None:
         self.output = output
         self.fmt = fmt
-        self.to_stdout = output == "-"
+        self._handle = output.handle
         self._snapshot = snapshot
         self._every_messages = every_messages
         self._every_seconds = every_seconds
-        self.written = int(resume_from["written"]) if resume_from else 0
+        self.written = int(output.saved["written"]) if output.saved else 0
         self._since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
         self._csv_buffer = io.StringIO()
         self._csv = csv.writer(self._csv_buffer, lineterminator="\n")
-        self._handle: IO[bytes]
-        if self.to_stdout:
-            self._handle = os.fdopen(os.dup(1), "wb")
-        else:
-            # "r+b"/"wb" rather than append mode: we cut the file back to the checkpoint first.
-            mode = "r+b" if resume_from and os.path.exists(output) else "wb"
-            self._handle = open(output, mode)  # noqa: SIM115 - closed in close()
-            if resume_from:
-                self._handle.truncate(int(resume_from["bytes"]))
-                self._handle.seek(0, os.SEEK_END)
-        if self.fmt == "csv" and self._handle.tell() == 0:
+        if self.fmt == "csv" and (output.to_stdout or self._handle.tell() == 0):
             self._write_csv(list(CSV_COLUMNS))
 
     def _write_csv(self, row: list[str]) -> None:
@@ -111,9 +232,9 @@ class ExportWriter:
         self._csv_buffer.seek(0)
         self._csv_buffer.truncate()
 
-    def write(self, message: Message) -> None:
-        """Write one message; takes a checkpoint now and then (never between its bytes)."""
-        wire = unstructure(message)
+    def write(self, wire: dict[str, Any]) -> None:
+        """Write one message (its wire dict); takes a checkpoint now and then, never between
+        the bytes of one line."""
         if self.fmt == "jsonl":
             self._handle.write(orjson.dumps(wire) + b"\n")
         else:
@@ -128,7 +249,7 @@ class ExportWriter:
     def checkpoint(self, *, complete: bool = False) -> None:
         """Make the data durable, then record how much of it the exports' state covers."""
         self._handle.flush()
-        if self.to_stdout:
+        if self.output.to_stdout:
             return
         os.fsync(self._handle.fileno())
         state = {
@@ -139,7 +260,7 @@ class ExportWriter:
             "complete": complete,
             **self._snapshot(),
         }
-        target = checkpoint_path(self.output)
+        target = checkpoint_path(self.output.path)
         temporary = f"{target}.{os.getpid()}.tmp"
         with open(temporary, "wb") as handle:
             handle.write(orjson.dumps(state, option=orjson.OPT_INDENT_2))
@@ -148,6 +269,3 @@ class ExportWriter:
         os.replace(temporary, target)
         self._since_checkpoint = 0
         self._last_checkpoint = time.monotonic()
-
-    def close(self) -> None:
-        self._handle.close()

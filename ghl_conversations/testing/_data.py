@@ -4,7 +4,10 @@ Message ``i`` of a location is computed from ``(seed, i)`` when asked for, never
 with 1,000,000 messages starts instantly and uses no memory for them. Dates rise with ``i`` (pairs
 of messages share a timestamp, on purpose: exports must handle ties), message ``i`` belongs to
 conversation ``i % conversations``, and channel, direction, status and body vary by a hash of ``i``.
-Messages created through the API (send, inbound...) live in a small list beside the generated ones.
+A generated message's ``dateUpdated`` is its ``dateAdded`` plus ``UPDATED_AFTER_MS`` until it is
+edited. Messages created through the API (send, inbound...) live in a small list beside the
+generated ones; edits of generated messages are kept as overrides (and, when they move its
+``dateUpdated``, in a small sorted list the ``updatedAt`` order merges in).
 """
 
 from __future__ import annotations
@@ -12,12 +15,11 @@ from __future__ import annotations
 import bisect
 import datetime as _dt
 import hashlib
-from collections.abc import Iterator
 from typing import Any
 
 import attrs
 
-__all__ = ["CHANNEL_TYPES", "Dataset", "format_ms"]
+__all__ = ["CHANNEL_TYPES", "UPDATED_AFTER_MS", "Dataset", "format_ms"]
 
 _WORDS = [
     "hello",
@@ -65,6 +67,9 @@ CHANNEL_TYPES: dict[str, frozenset[str]] = {}
 for _message_type, _number, _channel, _weight in _KINDS:
     if _channel:
         CHANNEL_TYPES[_channel] = CHANNEL_TYPES.get(_channel, frozenset()) | {_message_type}
+
+#: A generated message's ``dateUpdated`` is its ``dateAdded`` plus this (until it is edited).
+UPDATED_AFTER_MS = 5_000
 
 _STATUSES = ("delivered", "read", "delivered", "sent", "failed", "pending")
 
@@ -121,7 +126,11 @@ class Dataset:
     tag: str = ""
     added: list[dict[str, Any]] = attrs.field(factory=list)
     added_keys: list[tuple[int, int]] = attrs.field(factory=list)
+    added_updated_ms: dict[str, int] = attrs.field(factory=dict)
     overrides: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    #: Generated messages whose ``dateUpdated`` was edited: index -> new date, and sorted keys.
+    edited: dict[int, int] = attrs.field(factory=dict)
+    edited_keys: list[tuple[int, int]] = attrs.field(factory=list)
     extra_conversations: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     conversation_state: dict[str, dict[str, Any]] = attrs.field(factory=dict)
     deleted_conversations: set[str] = attrs.field(factory=set)
@@ -201,7 +210,7 @@ class Dataset:
             "contactId": self.contact_id(conv),
             "conversationId": self.conversation_id(conv),
             "dateAdded": format_ms(ms),
-            "dateUpdated": format_ms(ms + 5_000),
+            "dateUpdated": format_ms(ms + UPDATED_AFTER_MS),
             "body": _BODIES[(h >> 20) % len(_BODIES)],
             "direction": "inbound" if h & 1 else "outbound",
             "status": _STATUSES[(h >> 3) % len(_STATUSES)],
@@ -269,52 +278,47 @@ class Dataset:
         pairs = (ms - self.start_ms) // self.step_ms
         return min(self.count - 1, pairs * 2 + 1)
 
-    def add(self, message: dict[str, Any], ms: int) -> None:
+    def add(self, message: dict[str, Any], ms: int, updated_ms: int) -> None:
+        """Store a message created through the API (or ``add_message``), dated ``ms``."""
         key = (ms, self.count + len(self.added))
         position = bisect.bisect(self.added_keys, key)
         self.added_keys.insert(position, key)
         self.added.insert(position, message)
+        self.added_updated_ms[message["id"]] = updated_ms
 
     def find_added(self, message_id: str) -> dict[str, Any] | None:
+        """A message created through the API, by id (None if there is none)."""
         for message in self.added:
             if message["id"] == message_id:
                 return message
         return None
 
     def get_message(self, message_id: str) -> dict[str, Any] | None:
+        """Any message of this location, generated or added, as the API shows it."""
         index = self.message_index(message_id)
         if index is not None:
             return self.generate(index)
         return self.find_added(message_id)
 
-    def iter_keys(
-        self,
-        *,
-        descending: bool,
-        after: tuple[int, int] | None,
-        start_ms: int | None,
-        end_ms: int | None,
-        conversation: int | None,
-    ) -> Iterator[tuple[int, int]]:
-        """Generated-message keys ``(date_ms, index)`` in order, strictly after ``after``."""
-        low = 0 if start_ms is None else self.first_index_at_or_after(start_ms)
-        high = self.count - 1 if end_ms is None else self.last_index_at_or_before(end_ms)
-        if after is not None:
-            if descending:
-                high = min(high, after[1] - 1)
-            else:
-                low = max(low, after[1] + 1)
-        if low > high:
-            return
-        if conversation is None:
-            indices: range = range(high, low - 1, -1) if descending else range(low, high + 1)
-        else:
-            c = self.conversations
-            first = low + ((conversation - low) % c)
-            last = high - ((high - conversation) % c)
-            if first > high or last < low:
-                return
-            indices = range(last, first - 1, -c) if descending else range(first, last + 1, c)
-        date_ms = self.date_ms
-        for index in indices:
-            yield date_ms(index), index
+    def edit(self, message_id: str, changes: dict[str, Any], updated_ms: int | None) -> bool:
+        """Apply ``changes`` to a message (``updated_ms``: its new ``dateUpdated``, if it moves).
+
+        Returns False when this location has no such message.
+        """
+        index = self.message_index(message_id)
+        if index is not None:
+            self.overrides.setdefault(message_id, {}).update(changes)
+            if updated_ms is not None:
+                old = self.edited.get(index)
+                if old is not None:
+                    self.edited_keys.remove((old, index))
+                self.edited[index] = updated_ms
+                bisect.insort(self.edited_keys, (updated_ms, index))
+            return True
+        stored = self.find_added(message_id)
+        if stored is None:
+            return False
+        stored.update(changes)
+        if updated_ms is not None:
+            self.added_updated_ms[message_id] = updated_ms
+        return True

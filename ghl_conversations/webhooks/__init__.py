@@ -1,4 +1,4 @@
-"""Verified, typed HighLevel webhooks for bots, and an aiohttp handler that answers them correctly.
+"""Verified, typed HighLevel webhooks for bots, with one verifier for every framework.
 
 ```python
 from aiohttp import web
@@ -9,21 +9,30 @@ async def on_event(event: webhooks.WebhookEvent) -> None:
         ...
 
 app = web.Application()
-app.router.add_post("/ghl", webhooks.handler(on_event))
+app.router.add_post("/ghl", webhooks.handler(on_event))          # aiohttp
+# starlette_or_fastapi_app.mount("/ghl", webhooks.asgi(on_event))  # any ASGI framework
+# FastAPI route: event = Depends(webhooks.fastapi.verified_event())
 ```
 
-Signatures: ``x-ghl-signature`` is Ed25519 over the exact raw body (HighLevel's published key is
-the default); the legacy ``x-wh-signature`` is RSA PKCS#1 v1.5 SHA-256 and needs
-``legacy_public_key=`` (HighLevel's published RSA key, PEM). Needs the ``cryptography`` package
-(``pip install ghl-conversations[webhooks]``).
+``Verifier`` holds the keys (HighLevel's Ed25519 key for ``x-ghl-signature`` and its legacy RSA
+key for ``x-wh-signature`` by default; several at once during a rotation; legacy off or with a
+sunset date), the timestamp tolerance (5 minutes) and the replay store, and verifies the exact
+raw bytes. A signature header reading ``N/A`` counts as missing. Needs the ``cryptography``
+package (``pip install 'ghl-conversations[webhooks]'``); without it creating a verifier, handler
+or ASGI app raises a clear ``ImportError``.
 
-The handler answers 401 for a bad signature or a stale timestamp, 200 without calling you again
-for a replayed ``webhookId``, and 429 when your callback raises ``RetryLater`` (HighLevel retries
-only 429s).
+Every integration answers 401 for a forged, unsigned or stale delivery, 200 without calling you
+again for a replayed ``webhookId``, 429 when your callback raises ``RetryLater`` (HighLevel
+retries only 429s), 400 for a body that is not a JSON object and 413 over the body limit.
 """
+
+from typing import Any
 
 from .._errors import InvalidSignatureError
 from .._models import to_dict
+from ._aiohttp import handler
+from ._asgi import ASGIApp, asgi
+from ._delivery import DEFAULT_MAX_BODY_SIZE, Callback, RetryLater
 from ._events import (
     AppInstallEvent,
     ConversationUnreadUpdateEvent,
@@ -31,19 +40,29 @@ from ._events import (
     ProviderOutboundMessageEvent,
     WebhookEvent,
 )
+from ._keys import CRYPTOGRAPHY_MISSING, GHL_ED25519_PUBLIC_KEY, GHL_RSA_PUBLIC_KEY, load_public_key
 from ._replay import MemoryReplayStore, ReplayStore
-from ._verify import (
-    GHL_ED25519_PUBLIC_KEY,
+from ._verifier import (
+    DEFAULT_TOLERANCE,
+    LEGACY_SIGNATURE_HEADER,
+    SIGNATURE_HEADER,
     ReplayedWebhookError,
-    RetryLater,
-    handler,
-    parse,
-    verify,
+    Verifier,
+    decode,
 )
+from ._verify import parse, verify
 
 __all__ = [
+    "CRYPTOGRAPHY_MISSING",
+    "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_TOLERANCE",
     "GHL_ED25519_PUBLIC_KEY",
+    "GHL_RSA_PUBLIC_KEY",
+    "LEGACY_SIGNATURE_HEADER",
+    "SIGNATURE_HEADER",
+    "ASGIApp",
     "AppInstallEvent",
+    "Callback",
     "ConversationUnreadUpdateEvent",
     "InvalidSignatureError",
     "MemoryReplayStore",
@@ -52,9 +71,22 @@ __all__ = [
     "ReplayStore",
     "ReplayedWebhookError",
     "RetryLater",
+    "Verifier",
     "WebhookEvent",
+    "asgi",
+    "decode",
     "handler",
+    "load_public_key",
     "parse",
     "to_dict",
     "verify",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``webhooks.fastapi`` on first use, so importing this package never imports FastAPI."""
+    if name == "fastapi":
+        import importlib
+
+        return importlib.import_module(".fastapi", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,127 @@
+"""Turning decoded JSON into models with the guarantee every result has: an answer that is not
+valid (wrong shape, missing required field, unparsable date or enum) raises
+``APIResponseValidationError`` naming the operation, never a bare ``ValueError``/``TypeError``.
+
+``structure_response`` is the one function for it: the operations use it on every response, and
+the export iterator uses it on the pages it structures itself.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import orjson
+
+from .._errors import APIResponseValidationError
+from ._converter import converter, gc_paused, wire_name
+from ._wire import WireModel
+
+__all__ = ["check_shape", "response_excerpt", "structure_response"]
+
+T = TypeVar("T")
+
+EXCERPT_CHARS = 200
+_BEARER = re.compile(rb"(?i)bearer\s+[^\s\"',;]+")
+
+
+def response_excerpt(content: bytes) -> str:
+    """The start of a body for an error message: short, and with any bearer token masked."""
+    head = _BEARER.sub(b"Bearer ***", content[: EXCERPT_CHARS * 2])
+    return head.decode("utf-8", errors="replace")[:EXCERPT_CHARS]
+
+
+def _model_lists(cls: type[WireModel]) -> list[tuple[str, tuple[str, ...]]]:
+    """The wire keys of ``cls``'s list-of-model fields, with the items' required keys."""
+    found = []
+    attrs.resolve_types(cls)
+    for field in attrs.fields(cls):
+        if typing.get_origin(field.type) is list:
+            (item,) = typing.get_args(field.type) or (Any,)
+            if isinstance(item, type) and issubclass(item, WireModel):
+                required = tuple(
+                    wire_name(f)
+                    for f in attrs.fields(item)
+                    if f.default is attrs.NOTHING and f.init
+                )
+                found.append((wire_name(field), required))
+    return found
+
+
+_LISTS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
+
+
+def check_shape(data: Any, target: Any) -> str | None:
+    """What is wrong with the shape of ``data`` for ``target`` (a model or a list of models), or
+    None. Cheap enough to run inside the attempt loop on every page: the containers and each
+    listed item's required keys, not the values."""
+    if typing.get_origin(target) is list:
+        if not isinstance(data, list):
+            return f"expected a JSON array, got {type(data).__name__}"
+        if any(not isinstance(item, dict) for item in data):
+            return "an item of the array is not a JSON object"
+        return None
+    if not isinstance(data, dict):
+        return f"expected a JSON object, got {type(data).__name__}"
+    lists = _LISTS.get(target)
+    if lists is None:
+        lists = _LISTS[target] = _model_lists(target)
+    for key, required in lists:
+        items = data.get(key)
+        if items is None:
+            continue
+        if items.__class__ is not list:
+            return f"{key!r} is not a JSON array but {type(items).__name__}"
+        for item in items:
+            if item.__class__ is not dict:
+                return f"an item of {key!r} is not a JSON object"
+            for name in required:
+                if name not in item:
+                    return f"an item of {key!r} has no {name!r}"
+    return None
+
+
+_FAULTS = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    OverflowError,
+    cattrs.BaseValidationError,
+)
+
+
+def structure_response(data: Any, target: type[T], *, operation: str, status: int = 200) -> T:
+    """Build ``target`` (a model class or ``list[Model]``) from an answer's decoded JSON.
+
+    Raises ``APIResponseValidationError`` (with ``operation``, ``status`` and a short excerpt) for
+    anything that does not fit; the export iterator calls this on each page it structures.
+    """
+    try:
+        problem = check_shape(data, target)
+        if problem is None:
+            with gc_paused(large=isinstance(data, (dict, list)) and len(data) > 0):
+                return converter.structure(data, target)
+    except _FAULTS as exc:
+        problem = _describe(exc)
+    raise APIResponseValidationError(
+        problem, status=status, operation=operation, excerpt=_excerpt_of(data)
+    )
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, cattrs.BaseValidationError) and exc.exceptions:
+        return _describe(exc.exceptions[0])
+    if isinstance(exc, KeyError):
+        return f"missing required field {exc.args[0]!r}"
+    return str(exc) or type(exc).__name__
+
+
+def _excerpt_of(data: Any) -> str:
+    try:
+        return response_excerpt(orjson.dumps(data)[: EXCERPT_CHARS * 2])
+    except TypeError:
+        return ""
