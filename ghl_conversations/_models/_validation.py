@@ -56,8 +56,8 @@ _LISTS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
 
 def check_shape(data: Any, target: Any) -> str | None:
     """What is wrong with the shape of ``data`` for ``target`` (a model or a list of models), or
-    None. Cheap enough to run inside the attempt loop on every page: the containers and each
-    listed item's required keys, not the values."""
+    None. Cheap enough to run inside the attempt loop on every page: the containers (a page
+    without its list is not a page) and each listed item's required keys, not the values."""
     if typing.get_origin(target) is list:
         if not isinstance(data, list):
             return f"expected a JSON array, got {type(data).__name__}"
@@ -71,8 +71,6 @@ def check_shape(data: Any, target: Any) -> str | None:
         lists = _LISTS[target] = _model_lists(target)
     for key, required in lists:
         items = data.get(key)
-        if items is None:
-            continue
         if items.__class__ is not list:
             return f"{key!r} is not a JSON array but {type(items).__name__}"
         for item in items:
