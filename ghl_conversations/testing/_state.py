@@ -211,6 +211,9 @@ class FakeState:
         **fields: Any,
     ) -> dict[str, Any]:
         """Change a message for every later read (see ``FakeHighLevel.edit_message``)."""
+        fixed = {"id", "dateAdded", "dateUpdated", "locationId"} & fields.keys()
+        if fixed:
+            raise ValueError(f"edit_message cannot change {sorted(fixed)} (use date_updated=)")
         for dataset in self.datasets.values():
             current = dataset.get_message(message_id)
             if current is None:
