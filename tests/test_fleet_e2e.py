@@ -23,7 +23,7 @@ import pytest
 pytest.importorskip("temporalio")
 
 from ghl_conversations.cli._exit_codes import ExitCode
-from ghl_conversations.cli._fleet import stop_workers, worker_command, write_job_files
+from ghl_conversations.cli._fleet_demo import stop_workers, worker_command, write_job_files
 from ghl_conversations.temporal import DevServer, temporal_binary
 from ghl_conversations.testing import FakeHighLevel
 
