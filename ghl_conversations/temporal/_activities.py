@@ -110,12 +110,21 @@ class FleetActivities:
 
     async def _plan(self, plan: PlanInput) -> ChunkPlan:
         start, end = _date(plan.start_date), _date(plan.end_date)
-        claim = getattr(self.sink(plan.sink), "claim", None)
-        if callable(claim):
-            claim(
-                plan.location_id,
-                {"channel": plan.channel, "start_date": plan.start_date, "end_date": plan.end_date},
-            )
+        sink = self.sink(plan.sink)
+        job = {"channel": plan.channel, "start_date": plan.start_date, "end_date": plan.end_date}
+        claim = getattr(sink, "claim", None)
+        recorded = claim(plan.location_id, job) if callable(claim) else None
+        if recorded is not None:  # an earlier run planned this export: keep its chunks
+            return ChunkPlan(recorded["chunks"], int(recorded["total"]))
+        chunks = await self._split(plan, start, end)
+        record = getattr(sink, "record_plan", None)
+        if callable(record):
+            record(plan.location_id, job, {"chunks": chunks.chunks, "total": chunks.total})
+        return chunks
+
+    async def _split(
+        self, plan: PlanInput, start: _dt.datetime | None, end: _dt.datetime | None
+    ) -> ChunkPlan:
         edges: dict[str, _dt.datetime | None] = {}
         total = 0
         orders: tuple[Literal["asc"], Literal["desc"]] = ("asc", "desc")
