@@ -32,7 +32,7 @@ def needs_shim() -> bool:
     return "stream_writer" in inspect.signature(_ORIGINAL.__init__).parameters
 
 
-class CompatClientResponse(_ORIGINAL):  # type: ignore[misc, valid-type]
+class CompatClientResponse(aiohttp.ClientResponse):
     def __init__(self, method: str, url: Any, **kwargs: Any) -> None:
         kwargs.setdefault("stream_writer", _NullStreamWriter())
         super().__init__(method, url, **kwargs)
@@ -40,8 +40,8 @@ class CompatClientResponse(_ORIGINAL):  # type: ignore[misc, valid-type]
 
 def install() -> None:
     if needs_shim():
-        aioresponses.core.ClientResponse = CompatClientResponse  # type: ignore[misc]
+        vars(aioresponses.core)["ClientResponse"] = CompatClientResponse
 
 
 def uninstall() -> None:
-    aioresponses.core.ClientResponse = _ORIGINAL  # type: ignore[misc]
+    vars(aioresponses.core)["ClientResponse"] = _ORIGINAL

@@ -33,16 +33,19 @@ def test_a_second_writer_is_refused_and_the_first_is_unharmed(
     server: FakeHighLevel, tmp_path: pathlib.Path
 ) -> None:
     out = tmp_path / "m.jsonl"
-    # The first run's second page is held back, so it is mid-export when the second run starts.
-    server.faults.script(Fault("slow", path=EXPORT_PATH), Fault("slow", delay=3, path=EXPORT_PATH))
+    # The first run is mid-export (its second page requested), then frozen while others try.
+    server.faults.script(Fault("slow", path=EXPORT_PATH), Fault("slow", delay=1, path=EXPORT_PATH))
     first = start(*export_args(server, out, "--page-size", "100"))
     wait_until(lambda: len(server.faults.injected) == 2, first)
-    for extra in ([], ["--resume"]):
-        second = run(*export_args(server, out, "--page-size", "100", *extra))
-        assert second.returncode == ExitCode.OUTPUT_CONFLICT
-        assert "being written by another" in second.stderr and str(out) in second.stderr
-        assert len(second.stderr.splitlines()) == 1
-    assert first.poll() is None, "the second run was not refused at once"
+    first.send_signal(signal.SIGSTOP)
+    try:
+        for extra in ([], ["--resume"]):
+            second = run(*export_args(server, out, "--page-size", "100", *extra))
+            assert second.returncode == ExitCode.OUTPUT_CONFLICT
+            assert "being written by another" in second.stderr and str(out) in second.stderr
+            assert len(second.stderr.splitlines()) == 1
+    finally:
+        first.send_signal(signal.SIGCONT)
     _, stderr = first.communicate(timeout=120)
     assert first.returncode == 0, stderr
     ids = [m["id"] for m in read_jsonl(out)]
@@ -170,3 +173,45 @@ def test_closed_pipe_ends_quietly(tmp_path: pathlib.Path) -> None:
     export.wait(timeout=60)
     assert json.loads(first_line)["id"]
     assert stderr == b"" and export.returncode == ExitCode.FAILURE
+
+
+def test_ctrl_c_keeps_what_was_written_and_resume_finishes(
+    server: FakeHighLevel, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "m.jsonl"
+    # Interrupted while its fourth page is held back by the server.
+    server.faults.script(
+        *[Fault("slow", path=EXPORT_PATH)] * 3, Fault("slow", delay=2, path=EXPORT_PATH)
+    )
+    interrupted = start(*export_args(server, out, "--page-size", "100"))
+    wait_until(lambda: len(server.faults.injected) == 4, interrupted)
+    interrupted.send_signal(signal.SIGINT)
+    _, stderr = interrupted.communicate(timeout=60)
+    assert interrupted.returncode == ExitCode.INTERRUPTED
+    assert stderr.splitlines() == [
+        "ghl-conversations: interrupted; run again with --resume to continue an export"
+    ]
+    kept = json.loads((tmp_path / "m.jsonl.checkpoint").read_text())
+    assert 200 <= kept["written"] <= 300  # pages 1-3 were received; the 4th was in flight
+    assert out.read_bytes()[: kept["bytes"]].count(b"\n") == kept["written"]
+    resumed = run(*export_args(server, out, "--page-size", "100", "--resume"))
+    assert resumed.returncode == 0, resumed.stderr
+    ids = [m["id"] for m in read_jsonl(out)]
+    assert len(ids) == len(set(ids)) and set(ids) == expected_ids(server)
+
+
+def test_resume_refuses_a_missing_output_with_a_checkpoint(
+    server: FakeHighLevel, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "m.jsonl"
+    assert run(*export_args(server, out)).returncode == 0
+    out.unlink()
+    torn = tmp_path / "m.jsonl.checkpoint.12345.tmp"  # as left by a kill during a checkpoint
+    torn.write_text("{")
+    refused = run(*export_args(server, out, "--resume"))
+    assert refused.returncode == ExitCode.OUTPUT_CONFLICT and "missing" in refused.stderr
+    assert not out.exists()
+    fresh = run(*export_args(server, out))
+    assert fresh.returncode == 0, fresh.stderr
+    assert not torn.exists()
+    assert {m["id"] for m in read_jsonl(out)} == expected_ids(server)

@@ -153,3 +153,23 @@ def test_a_short_terminal_gets_the_summary_line() -> None:
 def test_unknown_total_shows_the_count_only() -> None:
     (line,) = render_lines([state(1_234, None, 1_234)], width=80, height=24, measured=2)
     assert "1,234" in line and "ETA" not in line and "%" not in line
+
+
+def test_log_lines_print_above_the_progress_not_through_it(tmp_path: pathlib.Path) -> None:
+    args = ["export", "--sandbox", "--sandbox-messages", "3000", "--page-size", "200", "-vv"]
+    code, chunks = run_in_terminal([*args, "--out", "o.jsonl"], tmp_path)
+    assert code == 0, b"".join(chunks).decode(errors="replace")
+    final: list[str] = []
+    for row in screens(chunks)[-1]:  # a log line longer than the terminal wraps once: rejoin it
+        if final and len(final[-1]) >= COLUMNS - 1 and not row.startswith(("ghl-", "exported")):
+            final[-1] += row
+        else:
+            final.append(row)
+    logged = [line for line in final if line.startswith("ghl-conversations: GET")]
+    assert logged, final
+    pattern = r"ghl-conversations: GET \S+ -> 200 in [\d.]+ ms \(attempt ?1\)"
+    assert all(re.fullmatch(pattern, line) for line in logged), [
+        line for line in logged if not re.fullmatch(pattern, line)
+    ]
+    assert final[-1].startswith("exported 3,000 messages")
+    assert len(logged) == len(final) - 1, "a progress line was left between the log lines"

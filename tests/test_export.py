@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from typing import Literal
 
 import pytest
 
@@ -214,17 +215,14 @@ async def test_cancelling_the_consumer_stops_the_export(
 
 @pytest.mark.parametrize("order", ["desc", "asc"])
 async def test_parallel_export_yields_the_same_set_as_sequential(
-    fake: FakeHighLevel, fake_client: ghl.Client, order: str
+    fake: FakeHighLevel, fake_client: ghl.Client, order: Literal["asc", "desc"]
 ) -> None:
     sequential = [
         m.id
         async for m in fake_client.messages.export(fake.location_id, limit=100, sort_order=order)
-    ]  # type: ignore[arg-type]
+    ]
     export = fake_client.messages.export(
-        fake.location_id,
-        limit=50,
-        sort_order=order,
-        concurrency=4,  # type: ignore[arg-type]
+        fake.location_id, limit=50, sort_order=order, concurrency=4
     )
     parallel = [m.id async for m in export]
     assert len(parallel) == len(set(parallel))

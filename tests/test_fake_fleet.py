@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from typing import Any
 
 import aiohttp
 import pytest
 
+import ghl_conversations as ghl
 from ghl_conversations.testing import FakeHighLevel, ManualClock
 
 LOCATIONS = {f"fleetLocation{k:07d}": 50 for k in range(3)}
@@ -123,3 +125,34 @@ def test_anchor_makes_data_independent_of_the_clock() -> None:
 def test_anchor_must_be_aware() -> None:
     with pytest.raises(ValueError, match="aware"):
         FakeHighLevel(anchor=dt.datetime(2025, 1, 1))
+
+
+async def test_sdk_clients_of_a_fleet_stay_inside_each_locations_budget(
+    clock: ManualClock,
+) -> None:
+    # Budgets bind (5 requests / 10 s against 6 pages per location), with latency, one client
+    # per location with its own token, all at once: every message once, no 429 anywhere.
+    locations = {f"budgetLocation{k:06d}": 600 for k in range(3)}
+    tokens = {location: f"pit-budget-{k}" for k, location in enumerate(locations)}
+    async with FakeHighLevel(
+        messages=600,
+        location_id=next(iter(locations)),
+        locations=locations,
+        tokens=tokens,
+        clock=clock,
+        rate_limit=5,
+        rate_interval=10.0,
+        latency=0.01,
+    ) as fake:
+        limits = ghl.RateLimitConfig(max_requests=5, interval=10.0)
+
+        async def export(location: str) -> list[str]:
+            async with fake.client(token=tokens[location], rate_limit=limits) as client:
+                return [m.id async for m in client.messages.export(location, limit=100)]
+
+        results = await asyncio.gather(*(export(location) for location in locations))
+    for location, ids in zip(locations, results, strict=True):
+        assert len(ids) == len(set(ids)) == 600
+        assert {i[:7] for i in ids} == {fake.datasets[location].tag}
+    assert fake.rate_limited_by_location == {}
+    assert fake.request_count == 3 * 6

@@ -125,7 +125,21 @@ async def test_latency_delays_every_request() -> None:
         started = time.monotonic()
         await asyncio.gather(*(client.messages.get(fake.dataset.message_id(0)) for _ in range(5)))
         elapsed = time.monotonic() - started
-    assert 0.1 <= elapsed < 0.5  # concurrent requests wait in parallel
+    assert elapsed >= 0.1 and fake.request_count == 5
+
+
+async def test_knobs_turned_while_the_fake_runs_take_effect(
+    fake: FakeHighLevel, raw: aiohttp.ClientSession
+) -> None:
+    async with raw.get(message_url(fake)) as response:
+        assert (await response.json())["message"]["id"] == fake.dataset.message_id(0)
+    fake.wrap_get_message = False
+    async with raw.get(message_url(fake)) as response:
+        assert (await response.json())["id"] == fake.dataset.message_id(0)
+    fake.rate_limit = 2
+    async with raw.get(message_url(fake)) as response:
+        assert response.status == 429 and response.headers["X-RateLimit-Max"] == "2"
+    assert fake.rate_limited == 1 and fake.rate_limited_by_location == {fake.location_id: 1}
 
 
 async def test_rate_limit_headers_and_429_without_retry_after() -> None:
@@ -174,15 +188,31 @@ async def test_the_export_cursor_dies_two_minutes_after_its_last_use(
         assert "cursor" in (await response.json())["message"].lower()
 
 
-async def test_a_million_messages_cost_nothing_up_front() -> None:
-    started = time.monotonic()
+async def test_a_million_messages_are_served_lazily() -> None:
+    # Generated on demand (how fast is measured in benchmarks/, not asserted here).
     async with FakeHighLevel(messages=1_000_000) as fake, fake.client() as client:
         page = await client.messages.export_page(fake.location_id, limit=500)
+        last = fake.dataset.message_id(999_999)
+        assert (await client.messages.get(last)).id == last
     assert page.total == 1_000_000 and len(page.messages) == 500
-    assert time.monotonic() - started < 5
+    assert page.messages[0].id == last  # newest first
 
 
 @given(st.integers(min_value=0, max_value=4_102_444_800_000))
 def test_the_fakes_fast_date_format_matches_highlevels_style(ms: int) -> None:
     moment = dt.datetime(1970, 1, 1, tzinfo=dt.UTC) + dt.timedelta(milliseconds=ms)
     assert format_ms(ms) == moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{ms % 1000:03d}Z"
+
+
+async def test_the_app_can_be_served_by_your_own_server() -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    fake = FakeHighLevel(messages=3)
+    headers = {"Authorization": f"Bearer {fake.token}", "Version": "2021-04-15", "User-Agent": "t"}
+    async with TestClient(TestServer(fake.app())) as http:
+        response = await http.get(
+            f"/conversations/messages/{fake.dataset.message_id(2)}", headers=headers
+        )
+        assert response.status == 200
+        assert (await response.json())["message"]["id"] == fake.dataset.message_id(2)
+    assert fake.request_count == 1

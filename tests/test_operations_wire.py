@@ -64,7 +64,11 @@ CASES = [
         "POST",
         "/conversations/",
         {"success": True, "conversation": CONVERSATION},
-        lambda r: isinstance(r, ghl.ConversationResult) and r.conversation.id == "cv1",
+        lambda r: (
+            isinstance(r, ghl.ConversationResult)
+            and r.conversation is not None
+            and r.conversation.id == "cv1"
+        ),
         body={"locationId": "loc1", "contactId": "ct1"},
         status=201,
     ),

@@ -83,10 +83,10 @@ async def test_search_pages_by_start_after_date_and_stops_without_an_empty_call(
             assert len(conversations) == 95 == search.total
             assert len({c.id for c in conversations}) == 95
             dates = [c.last_message_date for c in conversations]
-            assert dates == sorted(dates, reverse=True)  # type: ignore[type-var]
+            assert dates == sorted(dates, reverse=True)  # type: ignore[type-var,unused-ignore]
             calls = [r for r in fake.requests if r.path == "/conversations/search"]
             assert len(calls) == 5  # 20+20+20+20+15: no sixth, empty request
-            assert calls[1].query["startAfterDate"] == str(conversations[19].sort[0])  # type: ignore[index]
+            assert calls[1].query["startAfterDate"] == str(conversations[19].sort[0])  # type: ignore[index,unused-ignore]
 
 
 async def test_search_filters_reach_the_server(

@@ -121,7 +121,7 @@ def test_without_an_async_plugin_the_fixtures_say_what_to_install(
             "test_fake.py": "async def test_f(ghl_fake):\n    pass\n",
             "test_signer.py": SIGNER_TEST,
         },
-        blocked=("pytest_asyncio", "cryptography", "anyio.pytest_plugin"),
+        blocked=("pytest_asyncio", "cryptography"),
         flags=("-p", "no:asyncio", "-p", "no:anyio", "-rE"),
     )
     assert result.returncode == 1, result.stdout + result.stderr
@@ -139,23 +139,34 @@ def test_the_fixtures_work_under_pytest_asyncio_strict_mode_beside_anyio_tests(
         {
             "test_asyncio.py": FAKE_TESTS.format(marker="@pytest.mark.asyncio", name="asyncio"),
             "test_anyio.py": FAKE_TESTS.format(marker="@pytest.mark.anyio", name="anyio"),
+            "test_module_loop.py": FAKE_TESTS.format(
+                marker='@pytest.mark.asyncio(loop_scope="module")', name="module_loop"
+            ),
             "test_readme_example.py": readme_example,
             "test_signer.py": SIGNER_TEST,
         },
         ini="asyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n",
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert passed(result) == 3 + readme_example.count("def test_")
+    assert passed(result) == 4 + readme_example.count("def test_")
 
 
 def test_the_fixtures_work_under_pytest_asyncio_auto_mode(tmp_path: pathlib.Path) -> None:
     result = run_pytest(
         tmp_path,
-        {"test_auto.py": FAKE_TESTS.format(marker="", name="auto"), "test_signer.py": SIGNER_TEST},
+        {
+            "test_auto.py": FAKE_TESTS.format(marker="", name="auto"),
+            "test_signer.py": SIGNER_TEST,
+            "test_anyio.py": FAKE_TESTS.format(marker="@pytest.mark.anyio", name="anyio"),
+        },
         ini="asyncio_mode = auto\nasyncio_default_fixture_loop_scope = function\n",
+        flags=("-rE",),
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert passed(result) == 2
+    assert passed(result) == 2, result.stdout + result.stderr
+    # Auto mode would run an anyio test's fixture on pytest-asyncio's loop: refused at once
+    # with what to do, instead of a client timing out against a fake on another loop.
+    assert result.returncode == 1
+    assert "1 error" in result.stdout and "use asyncio_mode = strict" in result.stdout
 
 
 def test_the_fixtures_work_under_anyio_alone(tmp_path: pathlib.Path) -> None:

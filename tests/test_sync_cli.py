@@ -119,3 +119,70 @@ def test_sandbox_sync_needs_no_account_and_a_rerun_loads_nothing(tmp_path: Path)
     )
     assert again.returncode == 0, again.stderr
     assert "nothing new" in again.stderr
+
+
+def test_ctrl_c_stops_after_the_current_page_keeping_what_was_committed(
+    slow_fake: FakeHighLevel, tmp_path: Path
+) -> None:
+    destination = str(tmp_path / "interrupted.duckdb")
+    arguments = _arguments(slow_fake, destination, tmp_path / "work")
+    process = subprocess.Popen(
+        [*COMMAND, *arguments], stderr=subprocess.PIPE, text=True, env=_environment()
+    )
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("committed load 1"):
+            break
+    process.send_signal(signal.SIGINT)
+    rest = process.stderr.read()
+    assert process.wait() == 130, rest
+    assert "interrupted" in rest.lower()
+    kept = row_count(destination, "messages")
+    assert 300 <= kept < TOTAL  # the committed loads stay; a rerun resumes (see the SIGKILL test)
+    assert kept == len(messages_by_id(destination))
+
+
+def test_a_refused_token_exits_with_the_auth_code(tmp_path: Path) -> None:
+    with FakeHighLevel(messages=50) as fake:
+        result = subprocess.run(
+            [
+                *COMMAND,
+                "--location",
+                fake.location_id,
+                "--token",
+                "pit-not-the-right-one",
+                "--base-url",
+                fake.url,
+                "--to",
+                str(tmp_path / "refused.duckdb"),
+                "--work-dir",
+                str(tmp_path / "work"),
+            ],
+            capture_output=True,
+            text=True,
+            env=_environment(),
+        )
+    assert result.returncode == 3, result.stderr
+    assert "authentication failed" in result.stderr
+    assert "pit-not-the-right-one" not in result.stderr
+
+
+_WITHOUT_DLT = """
+import sys
+sys.modules["dlt"] = None  # as if the [dlt] extra were not installed
+from ghl_conversations.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_without_the_extra_sync_says_what_to_install(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_DLT, "sync", "--sandbox"],
+        capture_output=True,
+        text=True,
+        env=_environment(),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 2
+    assert "pip install 'ghl-conversations[dlt]'" in result.stderr
+    assert not (tmp_path / "ghl.duckdb").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import pathlib
 import re
@@ -10,6 +11,7 @@ import sys
 from typing import Any
 
 import httpx
+import pytest
 
 ROOT = pathlib.Path(__file__).parent.parent
 
@@ -43,10 +45,25 @@ async def test_the_readme_fastapi_snippet_refuses_an_unsigned_delivery() -> None
     assert response.status_code == 401
 
 
-def test_the_echo_bot_without_a_token_or_demo_says_so_in_one_line() -> None:
+def load_example(name: str) -> Any:
+    path = ROOT / "examples" / f"{name}.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+async def test_the_fastapi_bot_example_replies_through_the_fake() -> None:
+    reply = await load_example("fastapi_bot").demo()
+    assert reply == "You said: Where is my parcel?"
+
+
+@pytest.mark.parametrize("example", ["echo_bot", "fastapi_bot"])
+def test_a_bot_without_a_token_or_demo_says_so_in_one_line(example: str) -> None:
     env = {k: v for k, v in os.environ.items() if k != "GHL_TOKEN"}
     result = subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "echo_bot.py")],
+        [sys.executable, str(ROOT / "examples" / f"{example}.py")],
         env=env,
         capture_output=True,
         text=True,

@@ -76,7 +76,7 @@ async def over_tcp(url: str) -> AsyncIterator[Post]:
 
 
 @asynccontextmanager
-async def aiohttp_server(bot: Bot, verifier: webhooks.Verifier) -> AsyncIterator[Post]:
+async def aiohttp_server(bot: Bot, verifier: webhooks.Verifier | None) -> AsyncIterator[Post]:
     app = web.Application()
     app.router.add_post(
         "/ghl", webhooks.handler(bot.on_event, verifier=verifier, max_body_size=LIMIT)
@@ -93,7 +93,7 @@ async def aiohttp_server(bot: Bot, verifier: webhooks.Verifier) -> AsyncIterator
         await runner.cleanup()
 
 
-def fastapi_dependency_app(bot: Bot, verifier: webhooks.Verifier) -> FastAPI:
+def fastapi_dependency_app(bot: Bot, verifier: webhooks.Verifier | None) -> FastAPI:
     app = FastAPI()
     ghl_event = verified_event(verifier, max_body_size=LIMIT)
 
@@ -106,7 +106,10 @@ def fastapi_dependency_app(bot: Bot, verifier: webhooks.Verifier) -> FastAPI:
 
 
 @asynccontextmanager
-async def integration(kind: str, bot: Bot, verifier: webhooks.Verifier) -> AsyncIterator[Post]:
+async def integration(
+    kind: str, bot: Bot, verifier: webhooks.Verifier | None
+) -> AsyncIterator[Post]:
+    """The integration ``kind`` serving ``bot``; ``verifier=None`` leaves it its default."""
     if kind == "aiohttp":
         async with aiohttp_server(bot, verifier) as post:
             yield post
@@ -177,15 +180,15 @@ async def test_every_integration_answers_each_case_with_the_documented_status(ki
         assert len(bot.received) == 2
 
 
+@pytest.mark.parametrize("kind", INTEGRATIONS)
 async def test_a_legacy_delivery_verifies_against_the_shipped_key_by_default(
-    monkeypatch: pytest.MonkeyPatch,
+    kind: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     signer = WebhookSigner()  # real clock: the default verifier reads the real clock too
+    # HighLevel's private key is unknown: put the test key where the shipped public key sits.
     monkeypatch.setattr(_keys, "GHL_RSA_PUBLIC_KEY", signer.legacy_public_key_pem)
     bot = Bot()
-    app = FastAPI()
-    app.mount("/ghl", webhooks.asgi(bot.on_event))  # no verifier given: HighLevel's keys
-    async with through_asgi(app, "/ghl/") as post:
+    async with integration(kind, bot, None) as post:  # no verifier given: the shipped keys
         assert await post(*signer.delivery(legacy=True, body="legacy")) == 200
         assert await post(*signer.delivery(body="current")) == 401  # not HighLevel's Ed25519 key
     assert bot.bodies == ["legacy"]
@@ -225,9 +228,12 @@ async def test_the_asgi_app_reads_a_chunked_body_once_and_stops_at_the_limit() -
 
     assert await run([body[:10], body[10:50], body[50:]]) == 3
     assert sent[0]["status"] == 200 and bot.bodies[-1] == "in pieces"
+    assert (b"content-type", b"application/json") in sent[0]["headers"]
+    assert json.loads(sent[1]["body"]) == {"status": "ok"}
     huge = [b"x" * 1000] * 10  # no content-length: the limit stops reading mid-stream
     assert await run(huge) == 5
     assert sent[0]["status"] == 413
+    assert "over 4096 bytes" in json.loads(sent[1]["body"])["error"]
 
 
 async def test_the_fastapi_dependency_hands_the_route_a_typed_event() -> None:
@@ -289,7 +295,3 @@ async def test_the_aiohttp_handler_has_its_own_body_limit() -> None:
         webhooks.handler(bot.on_event, max_body_size=0)
     with pytest.raises(TypeError, match="either verifier"):
         webhooks.handler(bot.on_event, verifier=signer.verifier(), public_key="x")
-
-
-def test_an_answer_body_is_json() -> None:
-    assert json.loads(webhooks._delivery.not_allowed().json())["error"]

@@ -235,3 +235,30 @@ def test_importing_the_package_imports_no_web_framework_or_cryptography() -> Non
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+async def test_the_default_replay_store_remembers_ids_as_long_as_a_delivery_stays_fresh() -> None:
+    clock = ManualClock(NOW)
+    signer = WebhookSigner(clock=clock)
+    verifier = signer.verifier(tolerance=3600)
+    body, headers = signer.delivery()
+    assert await verifier.parse(body, headers)
+    clock.advance(3599)  # the timestamp is still within tolerance ...
+    with pytest.raises(webhooks.ReplayedWebhookError):  # ... so the id must still be known
+        await verifier.parse(body, headers)
+
+
+def test_without_fastapi_the_dependency_says_which_extra_to_install() -> None:
+    script = """
+import sys
+sys.modules["fastapi"] = None
+from ghl_conversations import webhooks
+try:
+    webhooks.fastapi.verified_event()
+except ImportError as exc:
+    print(exc)
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert "pip install 'ghl-conversations[fastapi]'" in result.stdout

@@ -3,7 +3,7 @@ place where a table row's call is executed."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from .._operations import Endpoint, build, decoder, file_parts, parser
 from .._pipeline import CallOptions, HTTPCore, WireCall
 from .._transport import FormPart, StreamResponse
 
-__all__ = ["Resource", "ResourceContext"]
+__all__ = ["Resource", "ResourceContext", "verify_surface"]
 
 R = TypeVar("R")
 
@@ -93,3 +93,27 @@ class Resource:
         call = self._build(row, values)
         async with self._context.core.stream(call, self._context.options) as response:
             yield response
+
+
+def verify_surface(classes: Mapping[str, type[Resource]], table: Sequence[Endpoint[Any]]) -> None:
+    """Check at import that every row has its method and every method takes exactly its row's
+    arguments (and each iterator its filters): a hand edit of a generated module fails here."""
+    for row in table:
+        cls = classes[row.resource]
+        expected = {a.name for a in row.args}
+        methods = [(row.name, expected)]
+        for listing in row.listings:
+            filters = expected - {listing.cursor, *listing.omit}
+            methods.append((listing.method, filters | {name for name, _, _ in listing.extra}))
+        for name, names in methods:
+            code = getattr(getattr(cls, name, None), "__code__", None)
+            if code is None:
+                raise TypeError(f"{cls.__name__} has no method {name} for {row.operation_id}")
+            count = code.co_argcount + code.co_kwonlyargcount
+            taken = set(code.co_varnames[1:count])
+            if taken != names:
+                raise TypeError(
+                    f"{cls.__name__}.{name} takes {sorted(taken ^ names)} unlike its row "
+                    f"{row.operation_id}: regenerate with python -m "
+                    "ghl_conversations._operations._codegen"
+                )

@@ -16,7 +16,7 @@ For command modules (``export``, ``sync``, ``fleet``, ...): ``add_connection_opt
 
 from ._connection import Connection, connect
 from ._exit_codes import ExitCode
-from ._explain import OutputConflictError, UsageError, explain
+from ._explain import OutputConflictError, UsageError, explain, unwrap
 from ._main import build_parser, main
 from ._options import add_connection_options, verbosity
 
@@ -30,5 +30,6 @@ __all__ = [
     "connect",
     "explain",
     "main",
+    "unwrap",
     "verbosity",
 ]

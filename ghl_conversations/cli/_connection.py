@@ -8,26 +8,24 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import datetime as _dt
 import os
-import time
 from collections.abc import AsyncIterator, Sequence
 from typing import TYPE_CHECKING
-
-import attrs
 
 from ._explain import UsageError
 
 if TYPE_CHECKING:
     from .._client import Client
 
-__all__ = ["SANDBOX_EPOCH", "SANDBOX_SEED", "Connection", "SandboxClock", "connect"]
+__all__ = ["SANDBOX_ANCHOR", "SANDBOX_SEED", "Connection", "connect"]
 
-#: The sandbox's data is the same on every run: one seed, and a world whose clock starts here.
+#: The sandbox's data is the same on every run (one seed, dated relative to one fixed moment),
+#: so ``--sandbox --resume`` continues exactly where the previous run stopped.
 SANDBOX_SEED = 2024
-SANDBOX_EPOCH = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+SANDBOX_ANCHOR = _dt.datetime(2026, 1, 1, tzinfo=_dt.UTC)
 
 
-@attrs.frozen
 class Connection:
     """What a command needs to talk to HighLevel (or the sandbox).
 
@@ -35,37 +33,18 @@ class Connection:
     ``default_location`` is the sandbox's first location (``None`` against real HighLevel).
     """
 
-    client: Client
-    token: str = attrs.field(repr=False)
-    base_url: str | None
-    default_location: str | None
+    __slots__ = ("base_url", "client", "default_location", "token")
 
+    def __init__(
+        self, client: Client, token: str, base_url: str | None, default_location: str | None
+    ) -> None:
+        self.client = client
+        self.token = token
+        self.base_url = base_url
+        self.default_location = default_location
 
-class SandboxClock:
-    """Real time's pace, but the sandbox's wall clock starts at ``SANDBOX_EPOCH`` on its first
-    reading, so the data it generates (dated relative to "now") is identical on every run and
-    ``--sandbox --resume`` continues exactly where the previous run stopped."""
-
-    def __init__(self, epoch: float = SANDBOX_EPOCH) -> None:
-        self._epoch = epoch
-        self._started: float | None = None
-
-    def monotonic(self) -> float:
-        """The real monotonic clock (rate windows and cursor expiry run at real speed)."""
-        return time.monotonic()
-
-    def time(self) -> float:
-        """Seconds since the epoch, starting at ``SANDBOX_EPOCH`` on the first call."""
-        now = time.monotonic()
-        if self._started is None:
-            self._started = now
-        return self._epoch + (now - self._started)
-
-    async def sleep(self, seconds: float) -> None:
-        """Sleep for real."""
-        import anyio
-
-        await anyio.sleep(max(0.0, seconds))
+    def __repr__(self) -> str:  # never the token
+        return f"Connection(base_url={self.base_url!r}, default_location={self.default_location!r})"
 
 
 @contextlib.asynccontextmanager
@@ -93,7 +72,7 @@ async def connect(
                 location_id=first,
                 locations=dict.fromkeys(locations[1:], args.sandbox_messages),
                 rate_limit=1_000,
-                clock=SandboxClock(),
+                anchor=SANDBOX_ANCHOR,
                 record_requests=False,
             )
             await stack.enter_async_context(fake)

@@ -12,13 +12,11 @@ be imported inside their ``run``, not at module import, so ``--help`` stays fast
 from __future__ import annotations
 
 import argparse
-import asyncio
 import importlib
 import importlib.util
 import logging
 import os
 import sys
-import traceback
 from collections.abc import Sequence
 
 from .._version import __version__
@@ -68,12 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _configure_logging(level: int) -> None:
-    handler = LineLogHandler(sys.stderr)
+def _configure_logging(verbose: int) -> None:
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [LineLogHandler(sys.stderr)]
     # Retries and requests are news only when asked for (-v); failures end in one line anyway.
-    root.setLevel({0: logging.ERROR, 1: logging.INFO}.get(level, logging.DEBUG))
+    # Other libraries (asyncio, aiohttp, ...) speak only of their warnings, and only with -v.
+    root.setLevel(logging.WARNING if verbose else logging.ERROR)
+    levels = {0: logging.ERROR, 1: logging.INFO}
+    logging.getLogger("ghl_conversations").setLevel(levels.get(verbose, logging.DEBUG))
 
 
 def _quiet_closed_pipe() -> None:
@@ -96,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.print_help(sys.stderr)
             return ExitCode.USAGE
         _configure_logging(verbosity(args))
+        import asyncio  # here, not at load: --help and usage errors do not need it
+
         return int(asyncio.run(args.run(args)))
     except SystemExit as exit_:  # --help / --version
         return int(exit_.code or 0)
@@ -106,6 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return ExitCode.FAILURE
         line, code = explain(cause)
         if code == ExitCode.FAILURE and args is not None and verbosity(args):
+            import traceback
+
             traceback.print_exception(cause, file=sys.stderr)
         print(f"{PROGRAM}: {line}", file=sys.stderr)
         return code

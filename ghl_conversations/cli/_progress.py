@@ -11,9 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
-
-import attrs
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TextIO
 
 if TYPE_CHECKING:
     from rich.live import Live
@@ -36,14 +34,15 @@ class _Export(Protocol):
     def total(self) -> int | None: ...
 
 
-@attrs.define
-class LocationState:
+class LocationState(NamedTuple):
     """What is known of one location's export at one instant."""
 
     location: str
-    done: int  # messages written, this run and earlier ones
+    #: Messages written, by this run and earlier ones.
+    done: int
     total: int | None
-    this_run: int  # messages written by this run
+    #: Messages written by this run.
+    this_run: int
     finished: bool = False
 
 
@@ -120,6 +119,11 @@ class ProgressDisplay:
     ) -> None:
         self.exports = dict(exports)
         self.enabled = enabled
+        #: What earlier runs exported, per location (a resumed export starts from there).
+        self._before = {
+            location: int(export.checkpoint.get("yielded") or 0)
+            for location, export in self.exports.items()
+        }
         self._stream = stream
         self._clock = clock
         self._this_run = dict.fromkeys(self.exports, 0)
@@ -174,7 +178,7 @@ class ProgressDisplay:
         return [
             LocationState(
                 location,
-                int(export.checkpoint.get("yielded") or 0),
+                self._before[location] + self._this_run[location],
                 export.total,
                 self._this_run[location],
                 location in self._finished,

@@ -19,6 +19,7 @@ Three rules keep the invariant when several runs meet the same file:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -123,6 +124,11 @@ class OutputFile:
         """Lock ``path`` (creating it empty if absent) and read its checkpoint when resuming."""
         if path == "-":
             return cls(path, os.fdopen(os.dup(sys.stdout.fileno()), "wb"), None)
+        if resume and not os.path.exists(path) and os.path.exists(checkpoint_path(path)):
+            raise OutputConflictError(
+                f"{path} is missing but {checkpoint_path(path)} exists; nothing was changed "
+                "(export again without --resume)"
+            )
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
         try:
             _lock(fd, path)
@@ -136,6 +142,7 @@ class OutputFile:
         """Forget any previous run: the old checkpoint goes (durably) before the data does."""
         if self.to_stdout:
             return
+        self._remove_torn_checkpoints()
         try:
             os.unlink(checkpoint_path(self.path))
         except FileNotFoundError:
@@ -161,7 +168,18 @@ class OutputFile:
     def start_after(self, saved: dict[str, Any]) -> None:
         """Cut the output back to the prefix ``saved`` describes (after :meth:`verify`)."""
         self.handle.truncate(self.verify(saved))
+        self._remove_torn_checkpoints()
         self.handle.seek(0, os.SEEK_END)
+
+    def _remove_torn_checkpoints(self) -> None:
+        """Temporary checkpoint files left by a process killed while writing one (we hold the
+        lock, so no live process is writing them)."""
+        directory = os.path.dirname(os.path.abspath(self.path))
+        prefix = os.path.basename(checkpoint_path(self.path)) + "."
+        for name in os.listdir(directory):
+            if name.startswith(prefix) and name.endswith(".tmp"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(os.path.join(directory, name))
 
     def close(self) -> None:
         """Close the file, which releases the lock."""

@@ -30,7 +30,7 @@ except ImportError as error:  # pragma: no cover - exercised without the extra
 
 from ._resources import SOURCE_NAME, ClientFactory, ghl_source
 from ._state import DEFAULT_OVERLAP
-from ._summary import ProgressEvent, SyncSummary, TableCounts
+from ._summary import ProgressEvent, SyncStopped, SyncSummary, TableCounts
 from ._sync import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_DATASET,
@@ -47,6 +47,7 @@ __all__ = [
     "SOURCE_NAME",
     "ClientFactory",
     "ProgressEvent",
+    "SyncStopped",
     "SyncSummary",
     "TableCounts",
     "describe_destination",

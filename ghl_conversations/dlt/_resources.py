@@ -16,6 +16,7 @@ operators.
 from __future__ import annotations
 
 import datetime as _dt
+import threading
 from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
 from typing import Any
 
@@ -25,10 +26,12 @@ from dlt.extract import DltResource, DltSource
 
 from .._client import Client
 from .._clock import Clock, SystemClock
-from .._models import Conversation, Message, to_dict
+from .._dates import parse_wire_datetime
+from .._errors import APIResponseValidationError
+from .._models import Conversation, to_dict
 from ._bridge import iterate_in_loop
 from ._state import DEFAULT_OVERLAP, LocationState, Verdict
-from ._summary import Tally
+from ._summary import SyncStopped, Tally
 
 __all__ = ["ClientFactory", "SOURCE_NAME", "ghl_source"]
 
@@ -64,12 +67,29 @@ def _now(clock: Clock) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(clock.time(), _dt.UTC)
 
 
-def message_row(message: Message) -> dict[str, Any]:
-    """The message as HighLevel sent it, with its dates as timestamps."""
-    row = to_dict(message)
-    row["dateAdded"] = message.date_added
-    row["dateUpdated"] = message.date_updated
-    return row
+def message_row(raw: dict[str, Any]) -> tuple[dict[str, Any], str, _dt.datetime | None, str]:
+    """(row, id, update time, fingerprint) of a message as HighLevel sent it: the row is the
+    wire dict itself (unknown fields kept) with its dates as timestamps."""
+    added = _wire_date(raw.get("dateAdded"))
+    updated = _wire_date(raw.get("dateUpdated")) or added
+    raw["dateAdded"] = added
+    raw["dateUpdated"] = updated
+    fingerprint = f"{updated.isoformat() if updated else ''}|{raw.get('status')}"
+    return raw, str(raw["id"]), updated, fingerprint
+
+
+def _wire_date(value: Any) -> _dt.datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_wire_datetime(value)
+    except ValueError:
+        raise APIResponseValidationError(
+            "a message date is not a date",
+            status=200,
+            operation="export-messages-by-location",
+            excerpt=repr(value)[:200],
+        ) from None
 
 
 def conversation_row(conversation: Conversation) -> dict[str, Any]:
@@ -79,11 +99,6 @@ def conversation_row(conversation: Conversation) -> dict[str, Any]:
     row["dateUpdated"] = conversation.date_updated
     row["lastMessageDate"] = conversation.last_message_date
     return row
-
-
-def _message_fingerprint(message: Message) -> str:
-    updated = message.date_updated or message.date_added
-    return f"{updated.isoformat() if updated else ''}|{message.status}"
 
 
 def _conversation_fingerprint(conversation: Conversation) -> str:
@@ -119,6 +134,7 @@ async def _export_location(
     budget: _Budget,
     page_size: int,
     tally: Tally,
+    stop: threading.Event | None,
 ) -> AsyncGenerator[list[dict[str, Any]], None]:
     """One location's messages for this load, page by page; updates ``state`` as it goes."""
     run = state.run
@@ -135,17 +151,13 @@ async def _export_location(
             resume=run.checkpoint,
         )
         async with export:
-            async for page in export.pages():
+            async for page in export.raw().pages():  # wire dicts: no models built
                 rows: list[dict[str, Any]] = []
                 new = updated = 0
                 stopped = False
-                for message in page.items:
-                    verdict = state.judge(
-                        message.id,
-                        message.date_updated or message.date_added,
-                        message.date_added,
-                        _message_fingerprint(message),
-                    )
+                for raw in page.items:
+                    row, message_id, value, fingerprint = message_row(raw)
+                    verdict = state.judge(message_id, value, row["dateAdded"], fingerprint)
                     if verdict == Verdict.STOP:
                         stopped = True
                         break
@@ -153,7 +165,7 @@ async def _export_location(
                         continue
                     new += verdict == Verdict.NEW
                     updated += verdict == Verdict.UPDATED
-                    rows.append(message_row(message))
+                    rows.append(row)
                 tally.add("messages", location, new=new, updated=updated, read=len(page.items))
                 tally.progress("messages", location, export.total if state.full else None)
                 budget.take(len(rows))
@@ -161,6 +173,8 @@ async def _export_location(
                     yield rows
                 if stopped:
                     break
+                if stop is not None and stop.is_set():
+                    raise SyncStopped("the sync was stopped; run it again to continue")
                 if budget.spent and page.next is not None:
                     state.save_progress(export.checkpoint)
                     return
@@ -223,6 +237,7 @@ def ghl_source(
     max_rows_per_load: int | None = None,
     clock: Clock | None = None,
     tally: Tally | None = None,
+    stop: threading.Event | None = None,
 ) -> DltSource:
     """A dlt source with the ``messages`` and ``conversations`` of ``locations``.
 
@@ -233,7 +248,9 @@ def ghl_source(
     from that date on (and conversations to those active since). ``max_rows_per_load`` ends the
     ``messages`` resource after about that many rows, saving the export's checkpoint in the
     resource state: run the pipeline again to continue (:func:`~ghl_conversations.dlt.sync` does
-    this for you, so that a long first sync commits its progress as it goes).
+    this for you, so that a long first sync commits its progress as it goes). Setting ``stop``
+    (from another thread) ends the load after the current page with :class:`SyncStopped`; what
+    earlier loads committed stays.
     """
     if not locations:
         raise ValueError("name at least one location")
@@ -249,6 +266,8 @@ def ghl_source(
             return Client(token=token, base_url=base_url)
 
     make_client: ClientFactory = client_factory
+    if since is not None:
+        since = parse_wire_datetime(since)  # a naive datetime means UTC, as everywhere in the SDK
     the_clock: Clock = clock or SystemClock()
     the_tally = tally if tally is not None else Tally()
     located = list(locations)
@@ -265,7 +284,9 @@ def ghl_source(
             saved[location] = state.to_json()
             try:
                 yield from iterate_in_loop(
-                    _export_location(make_client, location, state, budget, page_size, the_tally)
+                    _export_location(
+                        make_client, location, state, budget, page_size, the_tally, stop
+                    )
                 )
             finally:
                 saved[location] = state.to_json()

@@ -7,7 +7,11 @@ from collections.abc import Callable
 
 import attrs
 
-__all__ = ["ProgressEvent", "SyncSummary", "TableCounts", "Tally"]
+__all__ = ["ProgressEvent", "SyncStopped", "SyncSummary", "TableCounts", "Tally"]
+
+
+class SyncStopped(Exception):
+    """A sync was asked to stop (``stop`` set); loads committed before it are kept."""
 
 
 @attrs.define

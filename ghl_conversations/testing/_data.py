@@ -4,7 +4,10 @@ Message ``i`` of a location is computed from ``(seed, i)`` when asked for, never
 with 1,000,000 messages starts instantly and uses no memory for them. Dates rise with ``i`` (pairs
 of messages share a timestamp, on purpose: exports must handle ties), message ``i`` belongs to
 conversation ``i % conversations``, and channel, direction, status and body vary by a hash of ``i``.
-Messages created through the API (send, inbound...) live in a small list beside the generated ones.
+A generated message's ``dateUpdated`` is its ``dateAdded`` plus ``UPDATED_AFTER_MS`` until it is
+edited. Messages created through the API (send, inbound...) live in a small list beside the
+generated ones; edits of generated messages are kept as overrides (and, when they move its
+``dateUpdated``, in a small sorted list the ``updatedAt`` order merges in).
 """
 
 from __future__ import annotations

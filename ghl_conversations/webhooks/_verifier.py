@@ -103,7 +103,8 @@ class Verifier:
     ``legacy=False`` refuses legacy signatures, and ``legacy_sunset`` (an aware datetime) refuses
     them from that moment on, read from ``clock``. A delivery whose ``timestamp`` is more than
     ``tolerance`` seconds off is refused as stale; a ``webhookId`` already accepted is refused as
-    a replay (``replay_store``, in memory by default; share a Redis-backed one across processes).
+    a replay (``replay_store``: in memory by default, remembering ids for as long as a delivery
+    stays fresh; share a Redis-backed one across processes).
 
     Created once per app: it loads the keys up front, so a missing ``cryptography`` or a wrong
     key fails at start-up, never per delivery.
@@ -131,9 +132,10 @@ class Verifier:
         self.legacy_sunset = legacy_sunset
         self.tolerance = float(tolerance)
         self.clock: Clock = clock or SystemClock()
-        self.replay_store: ReplayStore = (
-            replay_store if replay_store is not None else MemoryReplayStore(clock=self.clock)
-        )
+        if replay_store is None:
+            # A delivery is fresh for 2 x tolerance around its timestamp: remember it that long.
+            replay_store = MemoryReplayStore(ttl=max(600.0, 2 * self.tolerance), clock=self.clock)
+        self.replay_store: ReplayStore = replay_store
 
     def __repr__(self) -> str:
         if not self.legacy:
@@ -193,7 +195,9 @@ class Verifier:
                 "the x-wh-signature does not match the body under the legacy RSA key(s) "
                 "(HighLevel's by default; pass legacy_public_key= for another)"
             )
-        raise InvalidSignatureError("the webhook carries no x-ghl-signature or x-wh-signature")
+        raise InvalidSignatureError(
+            "the webhook carries no x-ghl-signature or x-wh-signature (missing, empty or N/A)"
+        )
 
     def check_fresh(self, event: WebhookEvent) -> None:
         """Refuse an event whose ``timestamp`` is more than ``tolerance`` seconds off the clock."""
