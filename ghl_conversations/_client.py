@@ -150,18 +150,22 @@ class Client:
 
     @property
     def base_url(self) -> str:
+        """The API's base URL (``GHL_BASE_URL`` or HighLevel's)."""
         return self._context.core.base_url
 
     @property
     def location_id(self) -> str | None:
+        """The location this view is bound to (``for_location``), or None."""
         return self._context.location_id
 
     @property
     def hooks(self) -> Hooks:
+        """The callbacks run on each request, response, retry and rate-limit wait."""
         return self._context.core.hooks
 
     @property
     def rate_limiter(self) -> RateLimiter:
+        """The client's limiter (shared by every view); ``rate_limit_snapshot()`` reads it."""
         return self._context.core.limiter
 
     def rate_limit_snapshot(self) -> dict[str, float | int | None]:
@@ -174,6 +178,7 @@ class Client:
 
     @property
     def transport(self) -> Transport:
+        """The transport every call goes through (``AiohttpTransport`` unless you passed one)."""
         return self._context.core.transport
 
     def __repr__(self) -> str:

@@ -32,6 +32,7 @@ from ghl_conversations.temporal import (
     PlanInput,
     workflow_id_for,
 )
+from ghl_conversations.temporal._devserver import free_port
 from ghl_conversations.testing import FakeHighLevel
 
 LOCATION = "unitLocation00000001"
@@ -287,3 +288,15 @@ async def test_a_bad_locations_file_is_a_usage_error(
     )
     assert await _fleet.run(args) == ExitCode.USAGE
     assert "named twice" in capsys.readouterr().err
+
+
+async def test_an_unreachable_temporal_is_a_network_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(_fleet, "CONNECT_WAIT", 0.2)
+    closed_port = f"127.0.0.1:{free_port()}"
+    args = argparse.Namespace(
+        fleet_command="status", hard_exit=False, temporal=closed_port, namespace="default"
+    )
+    assert await _fleet.run(args) == ExitCode.NETWORK
+    assert f"cannot reach Temporal at {closed_port}" in capsys.readouterr().err

@@ -2,9 +2,11 @@
 
 Why generated hooks: an export structures millions of messages, and a frozen attrs ``__init__``
 plus generic per-field dispatch costs several microseconds a message. Each model therefore gets a
-structure function compiled once from its attrs fields: one ``dict.get`` per field, conversions
-only where a field needs one (dates, enums, nested models), the instance ``__dict__`` filled in one
-step. Scalars pass through untouched: coercing ``"12"`` to ``12`` is neither cheap nor lossless.
+structure function compiled once from its attrs fields. It keeps the decoded dict (``to_dict``
+returns it) and converts up front only the fields that need a conversion and can be invalid
+(dates, enums, nested models), so a bad answer fails at once; the fields passed through as sent
+(and ``extra``) are read from the kept dict on first access and cached. Scalars are never
+coerced: turning ``"12"`` into ``12`` is neither cheap nor lossless.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def camelize(name: str) -> str:
 
 
 def wire_name(field: attrs.Attribute[Any]) -> str:
+    """A field's name on the wire: its explicit ``wire`` name, else the camelCase."""
     explicit = field.metadata.get("wire")
     return str(explicit) if explicit else camelize(field.name)
 
@@ -183,6 +186,7 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
         "    d = obj.__dict__",
         "    d['_raw'] = raw",
     ]
+    first_date: tuple[str, str] | None = None
     for index, field in enumerate(fields):
         key = wire_name(field)
         conversion = _field_converter(field.type)
@@ -203,9 +207,15 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
             else:
                 namespace[f"h{index}"] = helper
             expr = template.format(h=f"h{index}", v=f"v{index}")
-            lines.append(f"    if (v{index} := raw.get({key!r})) is not None:")
-            lines.append(f"        d[{field.name!r}] = {expr}")
             convert = eval(f"lambda v{index}: {expr}", namespace)
+            lines.append(f"    if (v{index} := raw.get({key!r})) is not None:")
+            if _strip_optional(field.type) is _dt.datetime and first_date is not None:
+                # dateUpdated usually repeats dateAdded: parse that string once.
+                same, name = first_date
+                expr = f"d[{name!r}] if v{index} == {same} else {expr}"
+            lines.append(f"        d[{field.name!r}] = {expr}")
+            if _strip_optional(field.type) is _dt.datetime and first_date is None:
+                first_date = (f"v{index}", field.name)
         setattr(cls, field.name, _LazyField(field.name, key, default, factory, convert))
     cls.extra = _LazyExtra(known)  # type: ignore[assignment]
     lines.append("    return obj")
@@ -296,6 +306,10 @@ def to_dict(model: Any) -> dict[str, Any]:
     A model built from the API gives back exactly what the API sent (unknown fields, unknown enum
     values and the original date strings included); a model built or changed in code gives its
     fields under their wire names. The result is a fresh copy: changing it leaves the model alone.
+
+    This is also what web frameworks send: FastAPI serialises a returned model as ``to_dict``
+    gives it (camelCase, as HighLevel sends it), never the model's private fields. Call it
+    yourself to store, log or forward a model as JSON.
     """
     if not isinstance(model, WireModel):
         raise TypeError(f"to_dict() takes a ghl_conversations model, not {type(model).__name__}")

@@ -83,11 +83,15 @@ class MessageType(OpenStrEnum):
 
 
 class Direction(OpenStrEnum):
+    """``direction`` of a message."""
+
     INBOUND = "inbound"
     OUTBOUND = "outbound"
 
 
 class MessageStatus(OpenStrEnum):
+    """Delivery ``status`` of a message."""
+
     CONNECTED = "connected"
     DELIVERED = "delivered"
     FAILED = "failed"
@@ -102,6 +106,8 @@ class MessageStatus(OpenStrEnum):
 
 
 class MessageSource(OpenStrEnum):
+    """Where a message came from (``source``)."""
+
     WORKFLOW = "workflow"
     BULK_ACTIONS = "bulk_actions"
     CAMPAIGN = "campaign"

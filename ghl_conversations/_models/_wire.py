@@ -46,6 +46,30 @@ def wire(name: str, default: Any = None) -> Any:
     return attrs.field(default=default, metadata={"wire": name})
 
 
+class _PydanticSerializer:
+    """``__pydantic_serializer__`` on demand: pydantic (FastAPI's ``-> Any`` routes, ``TypeAdapter``
+    of containers) serialises any object carrying one; it is built, importing pydantic-core, only
+    when pydantic asks, so the SDK itself never imports it."""
+
+    def __init__(self) -> None:
+        self._made: dict[type, Any] = {}
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        cls = owner if owner is not None else type(obj)
+        found = self._made.get(cls)
+        if found is None:
+            from pydantic_core import SchemaSerializer, core_schema
+
+            from ._converter import to_dict
+
+            found = self._made[cls] = SchemaSerializer(
+                core_schema.any_schema(
+                    serialization=core_schema.plain_serializer_function_ser_schema(to_dict)
+                )
+            )
+        return found
+
+
 @attrs.frozen(kw_only=True, slots=False)
 class WireModel:
     """Base of every model: unknown fields in ``extra``, the original wire dict kept privately.
@@ -57,6 +81,8 @@ class WireModel:
 
     extra: dict[str, Any] = attrs.field(factory=dict, repr=False)
     _raw: dict[str, Any] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+
+    __pydantic_serializer__ = _PydanticSerializer()
 
     def __iter__(self) -> Iterator[tuple[str, Any]]:
         """The wire form's ``(key, value)`` pairs, so ``dict(model) == ghl.to_dict(model)``."""
@@ -105,6 +131,8 @@ class MessageMeta(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class Message(WireModel):
+    """A message of any channel (SMS, email, call, chat...); dates are aware ``datetime``."""
+
     id: str
     alt_id: str | None = None
     type: int | None = None
@@ -146,6 +174,8 @@ class MessagesPage(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class Email(WireModel):
+    """An email message as ``emails.get`` returns it (``from_`` is the wire ``from``)."""
+
     id: str
     alt_id: str | None = None
     thread_id: str | None = None
@@ -171,6 +201,8 @@ class Email(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class SendMessageResult(WireModel):
+    """What sending (or replying, or a status update) returns: the ids created."""
+
     conversation_id: str | None = None
     message_id: str | None = None
     email_message_id: str | None = None
@@ -195,6 +227,8 @@ class ProcessMessageResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class CancelScheduledResult(WireModel):
+    """Result of cancelling a scheduled message or email."""
+
     status: int | None = None
     message: str | None = None
 
@@ -209,6 +243,8 @@ class UploadResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class InitiateUploadResult(WireModel):
+    """A reserved signed-URL upload slot (``upload_url`` valid 15 minutes)."""
+
     upload_url: str | None = None
     upload_id: str | None = None
     file_path: str | None = None
@@ -218,12 +254,16 @@ class InitiateUploadResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class CompleteUploadResult(WireModel):
+    """A finished signed-URL upload: the hosted files and their metadata."""
+
     uploaded_files: dict[str, Any] = attrs.field(factory=dict)
     metadata: dict[str, Any] = attrs.field(factory=dict)
 
 
 @attrs.frozen(kw_only=True, slots=False)
 class TranscriptionSentence(WireModel):
+    """One sentence of a call's transcription, with its timing and confidence."""
+
     media_channel: int | None = None
     sentence_index: int | None = None
     start_time: float | None = None
@@ -264,6 +304,8 @@ class Conversation(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class ConversationSearchPage(WireModel):
+    """One page of ``conversations.search``; ``total`` counts every match."""
+
     conversations: list[Conversation] = attrs.field(factory=list)
     total: int | None = None
 
@@ -278,6 +320,8 @@ class ConversationResult(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class SuccessResult(WireModel):
+    """``{success: bool}``, as several operations answer."""
+
     success: bool | None = None
 
 
@@ -296,6 +340,8 @@ class SubscriptionAction(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class ForwardConfig(WireModel):
+    """``forward`` of ``messages.send``: forward an existing message or thread."""
+
     is_forwarded: bool = True
     forward_whole_thread: bool | None = None
     message_id: str | None = None
@@ -309,6 +355,8 @@ class ForwardConfig(WireModel):
 
 @attrs.frozen(kw_only=True, slots=False)
 class CallData(WireModel):
+    """``call`` of an inbound/outbound call record (``from_`` is the wire ``from``)."""
+
     to: str | None = None
     from_: str | None = wire("from")
     status: str | None = None

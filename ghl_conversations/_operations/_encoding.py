@@ -16,6 +16,7 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import attrs
 import orjson
 
 from .._dates import format_wire_datetime, to_epoch_ms
@@ -37,6 +38,41 @@ def _segment(value: Any) -> str:
     return text if _PLAIN_SEGMENT(text) else urllib.parse.quote(text, safe="")
 
 
+@attrs.frozen
+class _Plan:
+    """What ``build`` needs of a row, worked out once: its arguments grouped by place."""
+
+    check: Callable[[Mapping[str, Any]], None]
+    path: tuple[str, ...]
+    query: tuple[tuple[str, str], ...]
+    body: tuple[tuple[str, str], ...]
+    form: tuple[tuple[str, str], ...]
+    has_body: bool
+    has_form: bool
+    accept: str
+
+
+def _make_plan(row: Endpoint[Any]) -> _Plan:
+    def named(place: str) -> tuple[tuple[str, str], ...]:
+        return tuple((a.name, a.wire) for a in row.args if a.place == place)
+
+    return _Plan(
+        check=checker(row),
+        path=tuple(a.name for a in row.args if a.place == "path"),
+        query=named("query"),
+        body=named("body"),
+        form=named("form"),
+        has_body=bool(row.fixed) or any(a.place == "body" for a in row.args),
+        has_form=any(a.place in ("form", "files") for a in row.args),
+        accept="*/*"
+        if row.result.kind in (ResultKind.BYTES, ResultKind.TEXT)
+        else "application/json",
+    )
+
+
+_PLANS: dict[str, _Plan] = {}
+
+
 def build(
     row: Endpoint[Any],
     values: Mapping[str, Any],
@@ -45,45 +81,49 @@ def build(
     files: list[FormPart] | None = None,
 ) -> WireCall:
     """Check ``values`` and turn them into a ``WireCall``; None arguments are omitted."""
-    checker(row)(values)
-    segments: dict[str, str] = {}
-    params: list[tuple[str, str]] = []
-    json_body: dict[str, Any] = dict(row.fixed)
-    parts: list[FormPart] = []
-    has_body = bool(row.fixed)
-    has_form = False
-    for arg in row.args:
-        place = arg.place
-        has_body = has_body or place == "body"
-        has_form = has_form or place in ("form", "files")
-        value = values.get(arg.name)
-        if value is None or place == "files":
-            continue
-        if place == "path":
-            segments[arg.name] = _segment(value)
-        elif place == "query":
-            params.append((arg.wire, _query_value(value, row.dates)))
-        elif place == "body":
-            json_body[arg.wire] = _json_value(value, row.dates)
-        else:
-            for item in value if isinstance(value, (list, tuple)) else [value]:
-                parts.append(FormPart(arg.wire, value=_query_value(item, row.dates)))
+    plan = _PLANS.get(row.operation_id)
+    if plan is None:
+        plan = _PLANS[row.operation_id] = _make_plan(row)
+    plan.check(values)
+    url_path = row.path_template
+    if plan.path:
+        url_path = url_path.format_map({name: _segment(values[name]) for name in plan.path})
+    dates = row.dates
+    params = tuple(
+        (wire, _query_value(value, dates))
+        for name, wire in plan.query
+        if (value := values.get(name)) is not None
+    )
+    content = None
+    if plan.has_body:
+        json_body = dict(row.fixed)
+        for name, wire in plan.body:
+            value = values.get(name)
+            if value is not None:
+                json_body[wire] = _json_value(value, dates)
+        content = orjson.dumps(json_body)
+    form: list[FormPart] | None = None
+    if plan.has_form:
+        form = [
+            FormPart(wire, value=_query_value(item, dates))
+            for name, wire in plan.form
+            if (value := values.get(name)) is not None
+            for item in (value if isinstance(value, (list, tuple)) else [value])
+        ] + (files or [])
     location = location_id
     if location is None and row.location_arg is not None:
         location = values.get(row.location_arg)
     return WireCall(
         operation_id=row.operation_id,
         method=row.method,
-        path=row.path_template.format(**segments) if segments else row.path_template,
-        params=tuple(params),
-        content=orjson.dumps(json_body) if has_body else None,
-        content_type="application/json" if has_body else None,
-        form=(parts + (files or [])) if has_form else None,
+        path=url_path,
+        params=params,
+        content=content,
+        content_type="application/json" if plan.has_body else None,
+        form=form,
         idempotent=row.retry_safe,
         location_id=location,
-        accept="*/*"
-        if row.result.kind in (ResultKind.BYTES, ResultKind.TEXT)
-        else "application/json",
+        accept=plan.accept,
         retry_when=row.retry_when,
     )
 

@@ -20,6 +20,7 @@ from typing import Any, Generic, Literal, TypeVar
 import attrs
 
 from .._models import camelize
+from .._pipeline import RetryCondition
 
 __all__ = [
     "BYTES",
@@ -209,8 +210,8 @@ class Endpoint(Generic[R]):
     fixed: Mapping[str, Any] = attrs.field(factory=dict)
     #: How datetimes are written on the wire.
     dates: DateStyle = "iso"
-    #: Extra (status, message) pairs worth retrying for this operation.
-    retry_when: tuple[tuple[int, str], ...] = ()
+    #: Extra conditions worth retrying for this operation (``ErrorKind`` values).
+    retry_when: tuple[RetryCondition, ...] = ()
     #: Iterator entry points generated beside the page method.
     listings: tuple[Listing, ...] = ()
 

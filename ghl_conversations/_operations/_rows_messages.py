@@ -8,6 +8,7 @@ needs a conversation *or* a contact, and no provider id for default providers.
 
 from __future__ import annotations
 
+from .._errors import ErrorKind
 from .._models import (
     CancelScheduledResult,
     CompleteUploadResult,
@@ -240,7 +241,7 @@ UPDATE_MESSAGE_STATUS = Endpoint(
     required=("message_id",),
     location_arg=None,
     # Right after a custom provider's send, HighLevel answers this for 5-10 s.
-    retry_when=((403, "No conversation provider found"),),
+    retry_when=(ErrorKind.PROVIDER_NOT_READY,),
 )
 
 ADD_MESSAGE_ATTACHMENTS = Endpoint(

@@ -174,7 +174,8 @@ class HTTPCore:
     async def _run(
         self, call: WireCall, options: CallOptions, attempt_once: _Attempt, url: str | None = None
     ) -> Any:
-        self._refuse_if_closed()
+        if self.closed:
+            self._refuse_if_closed()
         bucket: Bucket | None = None
         if call.authorize and url is None:
             bucket = self.limiter.bucket(self.auth.bucket_key(call.location_id))
@@ -188,7 +189,8 @@ class HTTPCore:
                 if not limiter.try_acquire(bucket):
                     self._waited(call, await limiter.wait(bucket))
                 token = await self.auth.get_token(call.location_id)
-            self._refuse_if_closed()
+            if self.closed:
+                self._refuse_if_closed()
             if hooks.on_request:
                 hooks.emit(
                     hooks.on_request,
@@ -206,7 +208,8 @@ class HTTPCore:
                 self._finish(call, attempt, started, None, type(exc).__name__)
                 error = exc
             else:
-                self._finish(call, attempt, started, status, None)
+                if hooks.on_response or logger.isEnabledFor(logging.DEBUG):
+                    self._finish(call, attempt, started, status, None)
                 if bucket is not None:
                     limiter.observe_bucket(bucket, headers, status)
                 if outcome.__class__ is not _Failed:

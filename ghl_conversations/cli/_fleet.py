@@ -37,6 +37,23 @@ __all__ = ["add_parser", "main", "run"]
 INSTALL_HINT = "fleet needs the Temporal extra: pip install 'ghl-conversations[temporal]'"
 CHANNELS = ("Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook")
 DEMO_LOCATIONS = 6
+#: Seconds to keep trying to reach Temporal (a server just started takes a moment).
+CONNECT_WAIT = 10.0
+
+
+class TemporalUnreachableError(Exception):
+    """No Temporal server answered at ``--temporal``: one line, exit code 5."""
+
+
+async def _connect(args: argparse.Namespace) -> Any:
+    from ..temporal import connect
+
+    try:
+        return await connect(args.temporal, namespace=args.namespace, wait=CONNECT_WAIT)
+    except RuntimeError as error:
+        raise TemporalUnreachableError(
+            f"cannot reach Temporal at {args.temporal} (is the server running?): {error}"
+        ) from None
 
 
 def _date(text: str) -> str:
@@ -175,6 +192,9 @@ async def run(args: argparse.Namespace) -> int:
         return int(ExitCode.USAGE)
     try:
         code = await _COMMANDS[command](args)
+    except TemporalUnreachableError as error:
+        print(f"ghl-conversations: {error}", file=sys.stderr)
+        code = int(ExitCode.NETWORK)
     except Exception as error:  # noqa: BLE001 - every failure becomes one line, then _leave
         line, exit_code = explain(error)
         print(f"ghl-conversations: {line}", file=sys.stderr)
@@ -197,7 +217,7 @@ def _leave(code: int, args: argparse.Namespace) -> int:
 async def _worker(args: argparse.Namespace) -> int:
     from .._client import Client
     from .._pipeline import RateLimitConfig
-    from ..temporal import LocationTokens, connect, create_worker
+    from ..temporal import LocationTokens, create_worker
 
     try:
         tokens = (
@@ -210,7 +230,7 @@ async def _worker(args: argparse.Namespace) -> int:
     if not logging.getLogger().handlers:
         logging.basicConfig(format="fleet worker %(process)d: %(message)s")
     logging.getLogger("ghl_conversations.temporal").setLevel(logging.INFO)
-    temporal = await connect(args.temporal, namespace=args.namespace)
+    temporal = await _connect(args)
     limits = RateLimitConfig(max_requests=args.rate_limit, interval=args.rate_interval)
     async with Client(token=tokens, base_url=args.base_url, rate_limit=limits) as client:
         worker = create_worker(
@@ -262,7 +282,6 @@ async def _export(args: argparse.Namespace) -> int:
         DirectorySink,
         FleetTimeouts,
         LocationExportInput,
-        connect,
         start_fleet_export,
     )
 
@@ -284,7 +303,7 @@ async def _export(args: argparse.Namespace) -> int:
             heartbeat=args.heartbeat_timeout, sticky_start=args.heartbeat_timeout
         ),
     )
-    temporal = await connect(args.temporal, namespace=args.namespace)
+    temporal = await _connect(args)
     handles = await start_fleet_export(temporal, locations, template, task_queue=args.task_queue)
     for handle in handles:
         verb = "attached to" if handle.attached else "started"
@@ -330,9 +349,9 @@ async def _wait(handles: Sequence[Any], out: str, stream: TextIO) -> int:
 
 
 async def _status(args: argparse.Namespace) -> int:
-    from ..temporal import connect, list_exports, location_progress
+    from ..temporal import list_exports, location_progress
 
-    temporal = await connect(args.temporal, namespace=args.namespace)
+    temporal = await _connect(args)
     rows = await list_exports(temporal)
     if not rows:
         print("no fleet exports")
@@ -397,9 +416,11 @@ def stop_workers(workers: Sequence[subprocess.Popen[bytes]]) -> None:
 
 
 async def _demo(args: argparse.Namespace) -> int:
-    from ..temporal import DevServer
+    from ..temporal import DevServer, temporal_binary
     from ..testing import FakeHighLevel
 
+    if temporal_binary() is None:
+        raise UsageError(f"the temporal CLI is missing: {INSTALL_HINT}")
     out = args.out or tempfile.mkdtemp(prefix="ghl-fleet-demo-")
     work = tempfile.mkdtemp(prefix="ghl-fleet-demo-work-")
     locations = [f"demoLocation{i:09d}" for i in range(1, DEMO_LOCATIONS + 1)]

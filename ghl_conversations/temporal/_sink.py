@@ -201,12 +201,14 @@ class DirectorySink:
             )
 
     def completed(self, location_id: str, index: int) -> str | None:
+        """The chunk's file if an earlier attempt published it (else None)."""
         path = self.chunk_path(location_id, index)
         return path if os.path.exists(path) else None
 
     def open_chunk(
         self, location_id: str, index: int, position: dict[str, Any] | None
     ) -> ChunkWriter:
+        """A writer for a new attempt: a fresh segment, after ``position``'s recorded bytes."""
         directory = self.location_directory(location_id)
         os.makedirs(directory, exist_ok=True)
         return _DirectoryChunkWriter(directory, self.chunk_path(location_id, index), position)
