@@ -15,8 +15,8 @@ __all__ = ["Block", "blocks_of", "documentation_files"]
 
 ROOT = Path(__file__).resolve().parent.parent
 
-_FENCE_OPEN = re.compile(r"^```python\s*$")
-_FENCE_ANY = re.compile(r"^```")
+_FENCE = re.compile(r"^(?P<indent> *)```(?P<info>.*)$")
+_PYTHON = {"python", "py", "python3"}
 _SKIP = re.compile(r"^<!--\s*readme-test:\s*skip:\s*(?P<why>.+?)\s*-->\s*$")
 
 
@@ -43,7 +43,7 @@ def documentation_files() -> list[Path]:
 
 def blocks_of(path: Path) -> list[Block]:
     """The ```` ```python ```` blocks of one Markdown file, in order."""
-    name = path.relative_to(ROOT).as_posix()
+    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
     lines = path.read_text(encoding="utf-8").splitlines()
     blocks: list[Block] = []
     section = ""
@@ -51,16 +51,20 @@ def blocks_of(path: Path) -> list[Block]:
     index = 0
     while index < len(lines):
         line = lines[index]
-        if _FENCE_ANY.match(line):
+        fence = _FENCE.match(line)
+        if fence:
             start = index
+            indent = len(fence.group("indent"))  # a block inside a list item is indented
             index += 1
             body: list[str] = []
-            while index < len(lines) and not lines[index].startswith("```"):
-                body.append(lines[index])
+            while index < len(lines) and not lines[index].strip().startswith("```"):
+                body.append(
+                    lines[index][indent:] if lines[index][:indent].isspace() else lines[index]
+                )
                 index += 1
             if index == len(lines):
                 raise ValueError(f"{name}:{start + 1}: a code fence is never closed")
-            if _FENCE_OPEN.match(line):
+            if fence.group("info").strip().split(" ")[0].lower() in _PYTHON:
                 skip = _SKIP.match(previous)
                 blocks.append(
                     Block(

@@ -129,6 +129,40 @@ def test_block_runs_as_written(block: Block, fake: FakeHighLevel, tmp_path: Path
 # -- the harness itself: a broken block must fail ------------------------------------------------
 
 
+def test_blocks_are_found_as_a_reader_sees_them(tmp_path: Path) -> None:
+    page = tmp_path / "page.md"
+    page.write_text(
+        textwrap.dedent(
+            """
+            # Title
+
+            ```bash
+            echo not python
+            ```
+
+            ## Steps
+
+            1. In a list item:
+
+               ```python
+               if True:
+                   print("indented")
+               ```
+
+            <!-- readme-test: skip: prints what a terminal shows -->
+            ```python
+            >>> 1 + 1
+            ```
+            """
+        )
+    )
+    listed, marked = blocks_of(page)
+    assert (listed.section, listed.line, listed.skip_reason) == ("Steps", 12, None)
+    assert listed.code == 'if True:\n    print("indented")\n'
+    assert marked.skip_reason == "prints what a terminal shows"
+    assert listed.test_id == "page.md:12:steps"
+
+
 def test_a_failing_block_is_reported(fake: FakeHighLevel, tmp_path: Path) -> None:
     result = run_block("import ghl_conversations\nwrite_somewhere()\n", fake, tmp_path)
     assert result.returncode != 0
