@@ -127,11 +127,22 @@ def structure_response(data: Any, target: type[T], *, operation: str, status: in
 _HOOKS: dict[Any, Callable[[Any, Any], Any]] = {}
 
 
+def _hook(target: Any) -> Callable[[Any, Any], Any]:
+    """The structure function for ``target``; a list of models skips cattrs' per-item dispatch."""
+    if typing.get_origin(target) is list:
+        (item,) = typing.get_args(target)
+        if isinstance(item, type) and issubclass(item, WireModel):
+            one = converter.get_structure_hook(item)
+            raw = getattr(one, "raw", None) or (lambda value: one(value, item))
+            return lambda data, _type: [raw(value) for value in data]
+    return converter.get_structure_hook(target)
+
+
 def structure_checked(data: Any, target: type[T], *, operation: str, status: int) -> T:
     """``structure_response`` for data whose shape ``check_shape`` already accepted."""
     hook = _HOOKS.get(target)
     if hook is None:
-        hook = _HOOKS[target] = converter.get_structure_hook(target)
+        hook = _HOOKS[target] = _hook(target)
     try:
         return hook(data, target)  # type: ignore[no-any-return]
     except _FAULTS as exc:
