@@ -51,7 +51,12 @@ class Client:
     ``token`` is a sub-account token string (Private Integration Token or OAuth access token), or a
     ``TokenProvider`` (``OAuthRefresher``, ``LocationTokenExchange``, your own); without one,
     ``GHL_TOKEN`` is read from the environment. Use it as ``async with Client(...) as client`` or
-    call ``await client.aclose()``.
+    call ``await client.aclose()``; a closed client refuses every call with ``ClientClosedError``.
+
+    One client may be created at import time and used from successive event loops (two
+    ``asyncio.run`` calls, two test-client blocks of a web app): each loop's connections close
+    with that loop. ``pool_limit`` (default 100) sizes the client's own pool; with ``session=`` or
+    ``transport=`` the pool is yours, and passing ``pool_limit`` too is an error.
     """
 
     conversations: Conversations
@@ -150,18 +155,22 @@ class Client:
 
     @property
     def base_url(self) -> str:
+        """The API's base URL (``GHL_BASE_URL`` or HighLevel's)."""
         return self._context.core.base_url
 
     @property
     def location_id(self) -> str | None:
+        """The location this view is bound to (``for_location``), or None."""
         return self._context.location_id
 
     @property
     def hooks(self) -> Hooks:
+        """The callbacks run on each request, response, retry and rate-limit wait."""
         return self._context.core.hooks
 
     @property
     def rate_limiter(self) -> RateLimiter:
+        """The client's limiter (shared by every view); ``rate_limit_snapshot()`` reads it."""
         return self._context.core.limiter
 
     def rate_limit_snapshot(self) -> dict[str, float | int | None]:
@@ -174,6 +183,7 @@ class Client:
 
     @property
     def transport(self) -> Transport:
+        """The transport every call goes through (``AiohttpTransport`` unless you passed one)."""
         return self._context.core.transport
 
     def __repr__(self) -> str:

@@ -16,6 +16,8 @@ __all__ = ["Clock", "ManualClock", "SystemClock"]
 
 
 class Clock(Protocol):
+    """Where the SDK reads time and sleeps: ``SystemClock``, or ``ManualClock`` in tests."""
+
     def monotonic(self) -> float:
         """Seconds on a clock that never goes back (for intervals)."""
         ...
@@ -24,19 +26,24 @@ class Clock(Protocol):
         """Seconds since the epoch (for dates and expiry timestamps)."""
         ...
 
-    async def sleep(self, seconds: float) -> None: ...
+    async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` on this clock."""
+        ...
 
 
 class SystemClock:
     """The real clock."""
 
     def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
         return time.monotonic()
 
     def time(self) -> float:
+        """Seconds since the epoch."""
         return time.time()
 
     async def sleep(self, seconds: float) -> None:
+        """Wait ``seconds`` (negative values wait nothing)."""
         await anyio.sleep(max(0.0, seconds))
 
     def __repr__(self) -> str:
@@ -57,17 +64,21 @@ class ManualClock:
         self.slept: list[float] = []
 
     def monotonic(self) -> float:
+        """Seconds on a clock that never goes back."""
         return self._now
 
     def time(self) -> float:
+        """Seconds since the epoch."""
         return self._now
 
     def advance(self, seconds: float) -> None:
+        """Move time forward by ``seconds`` without sleeping (e.g. to expire a cursor)."""
         if seconds < 0:
             raise ValueError("time does not go backwards")
         self._now += seconds
 
     async def sleep(self, seconds: float) -> None:
+        """Advance the clock by ``seconds`` at once (recorded in ``slept``), then yield."""
         seconds = max(0.0, seconds)
         self.slept.append(seconds)
         self._now += seconds

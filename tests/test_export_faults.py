@@ -158,3 +158,19 @@ async def test_closing_the_client_stops_a_running_export(
         requests_then = fake.request_count
         await asyncio.sleep(0.05)
         assert fake.request_count == requests_then
+
+
+async def test_closing_the_client_stops_conversation_and_search_iterators(
+    clock: ManualClock,
+) -> None:
+    async with FakeHighLevel(messages=2_000, conversations=50, seed=4, clock=clock) as fake:
+        client = fake.client()
+        messages = client.conversations.messages(fake.dataset.conversation_id(3), limit=10)
+        search = client.conversations.search(fake.location_id, limit=10)
+        await anext(messages)
+        await anext(search)
+        await client.aclose()
+        for iterator in (messages, search):
+            with pytest.raises(ghl.ClientClosedError):
+                async for _ in iterator:
+                    pass

@@ -95,3 +95,18 @@ async def test_max_items_counts_across_anext_and_pages(
     with pytest.raises(StopAsyncIteration):
         await anext(export)
     assert not export.done
+
+
+async def test_aclose_stops_at_once_and_keeps_the_checkpoint(
+    fake: FakeHighLevel, fake_client: ghl.Client
+) -> None:
+    export = fake_client.messages.export(fake.location_id, limit=100)
+    taken = [(await anext(export)).id for _ in range(42)]
+    checkpoint = export.checkpoint
+    await export.aclose()
+    with pytest.raises(StopAsyncIteration):
+        await anext(export)
+    assert [m async for m in export] == []
+    assert export.checkpoint == checkpoint and export.yielded == 42
+    rest = [m.id async for m in fake_client.messages.export(fake.location_id, resume=checkpoint)]
+    assert taken + rest == all_ids(fake)

@@ -171,3 +171,34 @@ async def test_a_loop_in_use_elsewhere_is_refused_with_what_to_do(fake: FakeHigh
     await asyncio.to_thread(other_thread)
     await client.aclose()
     assert failure and "one client per event loop" in str(failure[0])
+
+
+def test_a_client_created_at_import_serves_two_test_client_blocks() -> None:
+    pytest.importorskip("starlette.testclient", reason="the [fastapi] extra is not installed")
+    result = run_script(
+        """
+        import gc
+        from starlette.applications import Starlette
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+        from starlette.testclient import TestClient
+        import ghl_conversations as ghl
+        from ghl_conversations.testing import FakeHighLevel
+
+        with FakeHighLevel(messages=10) as fake:
+            client = ghl.Client(token=fake.token, base_url=fake.url)  # module level in an app
+
+            async def message(request):
+                found = await client.messages.get(request.path_params["id"])
+                return JSONResponse({"id": found.id})
+
+            app = Starlette(routes=[Route("/m/{id}", message)])
+            for n in range(2):  # each block runs its own event loop
+                with TestClient(app) as http:
+                    wanted = fake.dataset.message_id(n)
+                    assert http.get(f"/m/{wanted}").json() == {"id": wanted}
+        gc.collect()
+        print("ok")
+        """
+    )
+    assert_clean(result)

@@ -121,7 +121,7 @@ def test_sandbox_sync_needs_no_account_and_a_rerun_loads_nothing(tmp_path: Path)
     assert "nothing new" in again.stderr
 
 
-def test_ctrl_c_stops_after_the_current_page_and_a_rerun_finishes(
+def test_ctrl_c_stops_after_the_current_page_keeping_what_was_committed(
     slow_fake: FakeHighLevel, tmp_path: Path
 ) -> None:
     destination = str(tmp_path / "interrupted.duckdb")
@@ -137,12 +137,9 @@ def test_ctrl_c_stops_after_the_current_page_and_a_rerun_finishes(
     rest = process.stderr.read()
     assert process.wait() == 130, rest
     assert "interrupted" in rest.lower()
-
-    finished = subprocess.run(
-        [*COMMAND, *arguments], capture_output=True, text=True, env=_environment()
-    )
-    assert finished.returncode == 0, finished.stderr
-    assert row_count(destination, "messages") == len(messages_by_id(destination)) == TOTAL
+    kept = row_count(destination, "messages")
+    assert 300 <= kept < TOTAL  # the committed loads stay; a rerun resumes (see the SIGKILL test)
+    assert kept == len(messages_by_id(destination))
 
 
 def test_a_refused_token_exits_with_the_auth_code(tmp_path: Path) -> None:

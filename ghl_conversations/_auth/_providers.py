@@ -78,6 +78,8 @@ def _token_answer(response: Response) -> dict[str, Any]:
 
 @runtime_checkable
 class TokenProvider(Protocol):
+    """Gives the pipeline a token per call; implement it to plug in your own token source."""
+
     async def get_token(self, location_id: str | None) -> str:
         """The access token to use for a call concerning ``location_id`` (None: the default)."""
         ...
@@ -106,12 +108,15 @@ class StaticToken:
         return "StaticToken(<redacted>)"
 
     async def get_token(self, location_id: str | None) -> str:
+        """The access token for a call concerning ``location_id``."""
         return self.__token
 
     async def invalidate(self, location_id: str | None, token: str) -> bool:
+        """``token`` was refused as expired: refresh it; True when a retry makes sense."""
         return False
 
     def bucket_key(self, location_id: str | None) -> Hashable:
+        """The rate-limit budget a call for ``location_id`` draws on."""
         # HighLevel counts requests per app and location, and a static token (a Private
         # Integration Token, a sub-account's OAuth token) belongs to one location: every call
         # made with it, naming a location or not (get a message by id), draws on one budget.
@@ -142,6 +147,7 @@ class TokenSet:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> TokenSet:
+        """The inverse of ``to_json`` (unknown keys are ignored)."""
         fields = {f.name for f in attrs.fields(cls)}
         return cls(**{k: v for k, v in data.items() if k in fields})
 
@@ -164,9 +170,11 @@ class MemoryTokenStore:
         return f"MemoryTokenStore(keys={sorted(self._tokens)!r})"
 
     async def load(self, key: str) -> TokenSet | None:
+        """The tokens stored under ``key``, or None."""
         return self._tokens.get(key)
 
     async def save(self, key: str, tokens: TokenSet) -> None:
+        """Store ``tokens`` under ``key`` (replacing what was there)."""
         self._tokens[key] = tokens
 
 
@@ -176,6 +184,7 @@ class _OAuthBase:
     _context: AuthContext | None = None
 
     def attach(self, context: AuthContext) -> None:
+        """Bind to the client's pipeline (done by the client; the first binding wins)."""
         if self._context is None:
             self._context = context
 
@@ -254,6 +263,7 @@ class OAuthRefresher(_OAuthBase):
         return key
 
     def bucket_key(self, location_id: str | None) -> Hashable:
+        """The rate-limit budget a call for ``location_id`` draws on."""
         return ("oauth", location_id or self.default_location)
 
     def _lock(self, key: str) -> anyio.Lock:
@@ -280,6 +290,7 @@ class OAuthRefresher(_OAuthBase):
         return tokens
 
     async def get_token(self, location_id: str | None) -> str:
+        """The access token for a call concerning ``location_id``."""
         key = self._key(location_id)
         tokens = await self._load(key)
         clock = self._require_context().clock
@@ -292,6 +303,7 @@ class OAuthRefresher(_OAuthBase):
             return (await self._refresh(key, tokens)).access_token
 
     async def invalidate(self, location_id: str | None, token: str) -> bool:
+        """``token`` was refused as expired: refresh it; True when a retry makes sense."""
         key = self._key(location_id)
         async with self._single_flight(key):
             tokens = await self._load(key)
@@ -338,14 +350,17 @@ class LocationTokenExchange(_OAuthBase):
         return f"LocationTokenExchange(company_id={self.company_id!r})"
 
     def attach(self, context: AuthContext) -> None:
+        """Bind to the client's pipeline (done by the client; the first binding wins)."""
         super().attach(context)
         if isinstance(self._company, _OAuthBase):
             self._company.attach(context)
 
     def bucket_key(self, location_id: str | None) -> Hashable:
+        """The rate-limit budget a call for ``location_id`` draws on."""
         return ("location", location_id)
 
     async def get_token(self, location_id: str | None) -> str:
+        """The access token for a call concerning ``location_id``."""
         if not location_id:
             raise ValueError(
                 "a location token needs the call's location: use client.for_location()"
@@ -374,6 +389,7 @@ class LocationTokenExchange(_OAuthBase):
         return tokens
 
     async def invalidate(self, location_id: str | None, token: str) -> bool:
+        """``token`` was refused as expired: refresh it; True when a retry makes sense."""
         if location_id and location_id in self._cache:
             if self._cache[location_id].access_token == token:
                 del self._cache[location_id]
@@ -382,4 +398,5 @@ class LocationTokenExchange(_OAuthBase):
 
 
 def as_provider(token: str | TokenProvider) -> TokenProvider:
+    """A ``StaticToken`` for a string, the provider itself otherwise."""
     return StaticToken(token) if isinstance(token, str) else token

@@ -138,8 +138,16 @@ class Feed(Generic[S]):
         await self._close_stream()
 
     async def close(self) -> None:
-        """Stop now: closes the source's batches (and whatever they run in the background)."""
+        """Stop now: closes the source's batches (and whatever they run in the background).
+
+        What is left of the current batch is not handed over any more; what was is settled.
+        """
         self.finished = True
+        batch = self.batch
+        if batch is not None:
+            self.batch = None
+            self.source.settle(batch, self.index)
+            self.index = self.end = 0
         await self._close_stream()
 
     async def _close_stream(self) -> None:

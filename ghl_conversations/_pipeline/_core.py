@@ -17,6 +17,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
 import attrs
+from multidict import CIMultiDict
 
 from .._auth import FormPoster, TokenProvider
 from .._clock import Clock
@@ -114,6 +115,9 @@ class HTTPCore:
         self.user_agent = user_agent
         self.closed = False
         self._rng = random.Random()
+        self._api_headers: CIMultiDict[str] = CIMultiDict(
+            {"Version": API_VERSION, "Accept": "application/json", "User-Agent": user_agent}
+        )
 
     def __repr__(self) -> str:
         return f"<HTTPCore {self.base_url}>"
@@ -135,10 +139,16 @@ class HTTPCore:
     def _request(
         self, call: WireCall, token: str | None, options: CallOptions, url: str | None = None
     ) -> Request:
+        headers: CIMultiDict[str]
         if url is not None:  # a foreign host: nothing of ours but the body and its type
-            headers = {"Content-Type": call.content_type} if call.content_type else {}
+            headers = CIMultiDict()
+            if call.content_type:
+                headers["Content-Type"] = call.content_type
         else:
-            headers = {"Version": API_VERSION, "Accept": call.accept, "User-Agent": self.user_agent}
+            # A case-insensitive multidict is what aiohttp would turn a dict into on every call.
+            headers = self._api_headers.copy()
+            if call.accept != "application/json":
+                headers["Accept"] = call.accept
             if token is not None:
                 headers["Authorization"] = "Bearer " + token
             if call.content_type:
@@ -174,7 +184,8 @@ class HTTPCore:
     async def _run(
         self, call: WireCall, options: CallOptions, attempt_once: _Attempt, url: str | None = None
     ) -> Any:
-        self._refuse_if_closed()
+        if self.closed:
+            self._refuse_if_closed()
         bucket: Bucket | None = None
         if call.authorize and url is None:
             bucket = self.limiter.bucket(self.auth.bucket_key(call.location_id))
@@ -188,7 +199,8 @@ class HTTPCore:
                 if not limiter.try_acquire(bucket):
                     self._waited(call, await limiter.wait(bucket))
                 token = await self.auth.get_token(call.location_id)
-            self._refuse_if_closed()
+            if self.closed:
+                self._refuse_if_closed()
             if hooks.on_request:
                 hooks.emit(
                     hooks.on_request,
@@ -206,7 +218,8 @@ class HTTPCore:
                 self._finish(call, attempt, started, None, type(exc).__name__)
                 error = exc
             else:
-                self._finish(call, attempt, started, status, None)
+                if hooks.on_response or logger.isEnabledFor(logging.DEBUG):
+                    self._finish(call, attempt, started, status, None)
                 if bucket is not None:
                     limiter.observe_bucket(bucket, headers, status)
                 if outcome.__class__ is not _Failed:

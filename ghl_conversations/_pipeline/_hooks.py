@@ -19,6 +19,8 @@ logger = logging.getLogger("ghl_conversations")
 
 @attrs.frozen
 class RequestEvent:
+    """An attempt is about to be sent (``attempt`` counts from 0)."""
+
     operation_id: str
     method: str
     path: str
@@ -28,6 +30,8 @@ class RequestEvent:
 
 @attrs.frozen
 class ResponseEvent:
+    """An attempt ended after ``elapsed`` seconds with ``status``, or with none and ``error``."""
+
     operation_id: str
     method: str
     path: str
@@ -40,6 +44,8 @@ class ResponseEvent:
 
 @attrs.frozen
 class RetryEvent:
+    """A failed attempt will be retried after ``delay`` seconds; ``reason`` is the failure."""
+
     operation_id: str
     method: str
     path: str
@@ -51,6 +57,8 @@ class RetryEvent:
 
 @attrs.frozen
 class RateLimitWaitEvent:
+    """A call waited ``seconds`` for its rate-limit slot before being sent."""
+
     operation_id: str
     location_id: str | None
     seconds: float
@@ -66,6 +74,7 @@ class Hooks:
     on_rate_limit_wait: list[Callable[[RateLimitWaitEvent], Any]] = attrs.field(factory=list)
 
     def emit(self, callbacks: list[Callable[[Any], Any]], event: object) -> None:
+        """Call each callback with ``event``; a callback that raises is logged and skipped."""
         for callback in callbacks:
             try:
                 callback(event)

@@ -107,6 +107,10 @@ class AiohttpTransport:
         self._keepalive_timeout = keepalive_timeout
         self._loop_guard: AsyncGenerator[None, None] | None = None
         self._timeouts: dict[Timeout, aiohttp.ClientTimeout] = {}
+        self._last_timeout: tuple[Timeout | None, aiohttp.ClientTimeout] = (
+            None,
+            aiohttp.ClientTimeout(),
+        )
         self._closed = False
         self._in_flight = 0
         #: TCP connections opened so far (also in ``stats``).
@@ -199,10 +203,13 @@ class AiohttpTransport:
     # -- requests ------------------------------------------------------------------------
 
     def _client_timeout(self, timeout: Timeout) -> aiohttp.ClientTimeout:
+        if timeout is self._last_timeout[0]:  # the same options object call after call
+            return self._last_timeout[1]
         cached = self._timeouts.get(timeout)
         if cached is None:
             cached = aiohttp.ClientTimeout(total=timeout.total, connect=timeout.connect)
             self._timeouts[timeout] = cached
+        self._last_timeout = (timeout, cached)
         return cached
 
     async def _start(self, request: Request) -> aiohttp.ClientResponse:

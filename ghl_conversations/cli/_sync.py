@@ -16,7 +16,6 @@ import asyncio
 import os
 import sys
 import threading
-import time
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -24,6 +23,7 @@ from ._connection import connect
 from ._exit_codes import ExitCode
 from ._explain import UsageError
 from ._options import add_connection_options, date_argument, integer_argument
+from ._progress import ProgressDisplay
 
 __all__ = ["add_parser", "main", "run"]
 
@@ -80,38 +80,38 @@ def add_parser(subparsers: Any) -> None:
 # -- progress --------------------------------------------------------------------------------
 
 
-class SyncProgress:
-    """Progress on stderr: one redrawn line on a terminal, a line per committed load always."""
+class _Seen:
+    """What the export's progress display reads of an export, fed by the sync's page events."""
 
-    def __init__(self, stream: TextIO, *, enabled: bool) -> None:
-        self.stream = stream
+    def __init__(self) -> None:
+        self.total: int | None = None
+
+    @property
+    def checkpoint(self) -> dict[str, Any]:
+        return {"yielded": 0}
+
+
+class SyncProgress:
+    """The export's live display (one line per location, rate, ETA) on a terminal, fed from
+    the loading thread; a line per committed load above it (and alone when not a terminal)."""
+
+    def __init__(self, stream: TextIO, locations: Sequence[str], *, enabled: bool) -> None:
         self.enabled = enabled
-        self.tty = stream.isatty()
-        self.started = time.monotonic()
-        self._drawn = 0.0
-        self._lines: dict[tuple[str, str], Any] = {}
+        self._seen = {location: _Seen() for location in locations}
+        self._read = dict.fromkeys(locations, 0)
+        self.display = ProgressDisplay(stream, self._seen, enabled=enabled and stream.isatty())
 
     def page(self, event: Any) -> None:
-        self._lines[event.table, event.location] = event
-        if self.enabled and self.tty and time.monotonic() - self._drawn > 0.2:
-            self._drawn = time.monotonic()
-            parts = []
-            for (table, location), seen in self._lines.items():
-                of = f"/{seen.total:,}" if seen.total else ""
-                parts.append(f"{table} {location[:12]}: {seen.loaded:,}{of}")
-            self.stream.write("\r\x1b[2K" + " | ".join(parts))
-            self.stream.flush()
+        if event.table != "messages" or event.location not in self._seen:
+            return
+        if event.total is not None:
+            self._seen[event.location].total = event.total
+        delta, self._read[event.location] = event.read - self._read[event.location], event.read
+        self.display.tick(event.location, delta)
 
     def load(self, number: int, rows: int) -> None:
-        if not self.enabled:
-            return
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        prefix = "\r\x1b[2K" if self.tty else ""
-        self.stream.write(
-            f"{prefix}committed load {number}: {rows:,} rows so far "
-            f"({rows / elapsed:,.0f} rows/s)\n"
-        )
-        self.stream.flush()
+        if self.enabled and rows:
+            self.display.print_above(f"committed load {number}: {rows:,} rows so far")
 
 
 # -- the command -----------------------------------------------------------------------------
@@ -143,11 +143,11 @@ async def run(args: argparse.Namespace) -> int:
     os.environ.setdefault("RUNTIME__DLTHUB_TELEMETRY", "false")  # never phone home unasked
     from ..dlt import sync
 
-    progress = SyncProgress(sys.stderr, enabled=not args.quiet)
     async with connect(args, locations) as connection:
         names = locations or ([connection.default_location] if connection.default_location else [])
         if not names:
             raise UsageError("name at least one --location (or use --sandbox)")
+        progress = SyncProgress(sys.stderr, names, enabled=not args.quiet)
         stop = threading.Event()
         work = asyncio.to_thread(
             sync,
@@ -165,13 +165,12 @@ async def run(args: argparse.Namespace) -> int:
             on_load=progress.load,
             stop=stop,
         )
-        try:
-            summary = await work
-        except asyncio.CancelledError:  # Ctrl-C: let the loading thread end after its page
-            stop.set()
-            raise
-    if progress.tty and progress.enabled:
-        sys.stderr.write("\r\x1b[2K")
+        with progress.display:
+            try:
+                summary = await work
+            except asyncio.CancelledError:  # Ctrl-C: let the loading thread end after its page
+                stop.set()
+                raise
     for line in summary.lines():
         print(line, file=sys.stderr)
     return ExitCode.OK

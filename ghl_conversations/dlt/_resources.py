@@ -26,7 +26,9 @@ from dlt.extract import DltResource, DltSource
 
 from .._client import Client
 from .._clock import Clock, SystemClock
-from .._models import Conversation, Message, to_dict
+from .._dates import parse_wire_datetime
+from .._errors import APIResponseValidationError
+from .._models import Conversation, to_dict
 from ._bridge import iterate_in_loop
 from ._state import DEFAULT_OVERLAP, LocationState, Verdict
 from ._summary import SyncStopped, Tally
@@ -65,12 +67,29 @@ def _now(clock: Clock) -> _dt.datetime:
     return _dt.datetime.fromtimestamp(clock.time(), _dt.UTC)
 
 
-def message_row(message: Message) -> dict[str, Any]:
-    """The message as HighLevel sent it, with its dates as timestamps."""
-    row = to_dict(message)
-    row["dateAdded"] = message.date_added
-    row["dateUpdated"] = message.date_updated
-    return row
+def message_row(raw: dict[str, Any]) -> tuple[dict[str, Any], str, _dt.datetime | None, str]:
+    """(row, id, update time, fingerprint) of a message as HighLevel sent it: the row is the
+    wire dict itself (unknown fields kept) with its dates as timestamps."""
+    added = _wire_date(raw.get("dateAdded"))
+    updated = _wire_date(raw.get("dateUpdated")) or added
+    raw["dateAdded"] = added
+    raw["dateUpdated"] = updated
+    fingerprint = f"{updated.isoformat() if updated else ''}|{raw.get('status')}"
+    return raw, str(raw["id"]), updated, fingerprint
+
+
+def _wire_date(value: Any) -> _dt.datetime | None:
+    if value is None or value == "":
+        return None
+    try:
+        return parse_wire_datetime(value)
+    except ValueError:
+        raise APIResponseValidationError(
+            "a message date is not a date",
+            status=200,
+            operation="export-messages-by-location",
+            excerpt=repr(value)[:200],
+        ) from None
 
 
 def conversation_row(conversation: Conversation) -> dict[str, Any]:
@@ -80,11 +99,6 @@ def conversation_row(conversation: Conversation) -> dict[str, Any]:
     row["dateUpdated"] = conversation.date_updated
     row["lastMessageDate"] = conversation.last_message_date
     return row
-
-
-def _message_fingerprint(message: Message) -> str:
-    updated = message.date_updated or message.date_added
-    return f"{updated.isoformat() if updated else ''}|{message.status}"
 
 
 def _conversation_fingerprint(conversation: Conversation) -> str:
@@ -137,17 +151,13 @@ async def _export_location(
             resume=run.checkpoint,
         )
         async with export:
-            async for page in export.pages():
+            async for page in export.raw().pages():  # wire dicts: no models built
                 rows: list[dict[str, Any]] = []
                 new = updated = 0
                 stopped = False
-                for message in page.items:
-                    verdict = state.judge(
-                        message.id,
-                        message.date_updated or message.date_added,
-                        message.date_added,
-                        _message_fingerprint(message),
-                    )
+                for raw in page.items:
+                    row, message_id, value, fingerprint = message_row(raw)
+                    verdict = state.judge(message_id, value, row["dateAdded"], fingerprint)
                     if verdict == Verdict.STOP:
                         stopped = True
                         break
@@ -155,7 +165,7 @@ async def _export_location(
                         continue
                     new += verdict == Verdict.NEW
                     updated += verdict == Verdict.UPDATED
-                    rows.append(message_row(message))
+                    rows.append(row)
                 tally.add("messages", location, new=new, updated=updated, read=len(page.items))
                 tally.progress("messages", location, export.total if state.full else None)
                 budget.take(len(rows))
@@ -256,6 +266,8 @@ def ghl_source(
             return Client(token=token, base_url=base_url)
 
     make_client: ClientFactory = client_factory
+    if since is not None:
+        since = parse_wire_datetime(since)  # a naive datetime means UTC, as everywhere in the SDK
     the_clock: Clock = clock or SystemClock()
     the_tally = tally if tally is not None else Tally()
     located = list(locations)

@@ -17,6 +17,7 @@ import datetime as _dt
 import logging
 import math
 import time
+from collections.abc import AsyncGenerator
 from typing import Any, Literal
 
 from temporalio import activity
@@ -109,12 +110,21 @@ class FleetActivities:
 
     async def _plan(self, plan: PlanInput) -> ChunkPlan:
         start, end = _date(plan.start_date), _date(plan.end_date)
-        claim = getattr(self.sink(plan.sink), "claim", None)
-        if callable(claim):
-            claim(
-                plan.location_id,
-                {"channel": plan.channel, "start_date": plan.start_date, "end_date": plan.end_date},
-            )
+        sink = self.sink(plan.sink)
+        job = {"channel": plan.channel, "start_date": plan.start_date, "end_date": plan.end_date}
+        claim = getattr(sink, "claim", None)
+        recorded = claim(plan.location_id, job) if callable(claim) else None
+        if recorded is not None:  # an earlier run planned this export: keep its chunks
+            return ChunkPlan(recorded["chunks"], int(recorded["total"]))
+        chunks = await self._split(plan, start, end)
+        record = getattr(sink, "record_plan", None)
+        if callable(record):
+            record(plan.location_id, job, {"chunks": chunks.chunks, "total": chunks.total})
+        return chunks
+
+    async def _split(
+        self, plan: PlanInput, start: _dt.datetime | None, end: _dt.datetime | None
+    ) -> ChunkPlan:
         edges: dict[str, _dt.datetime | None] = {}
         total = 0
         orders: tuple[Literal["asc"], Literal["desc"]] = ("asc", "desc")
@@ -182,11 +192,12 @@ class FleetActivities:
             concurrency=chunk.concurrency,
             resume=(state or {}).get("export"),
         )
+        records = _wire_records(export)
         try:
             batch: list[dict[str, Any]] = []
             last_beat = time.monotonic()
-            async for message in export:
-                batch.append(to_dict(message))
+            async for record in records:
+                batch.append(record)
                 if len(batch) >= chunk.page_size:
                     await writer.write(batch)
                     written += len(batch)
@@ -206,6 +217,7 @@ class FleetActivities:
                 raise _translate(error) from error
             raise
         finally:
+            await records.aclose()
             await export.aclose()
         logger.info("chunk %s#%d: done, %d messages", chunk.location_id, chunk.index, written)
         return ChunkResult(
@@ -239,6 +251,18 @@ class FleetActivities:
             await asyncio.sleep(min(until - now, self.heartbeat_every))
             activity.heartbeat(*info.heartbeat_details)  # keep the details for a later attempt
             now = time.time()
+
+
+async def _wire_records(export: Any) -> AsyncGenerator[dict[str, Any], None]:
+    """The export's messages as wire dicts: as sent (``export.raw()``) where the SDK offers it,
+    else converted back from the models; the export's checkpoint covers what was handed over."""
+    raw = getattr(export, "raw", None)
+    if callable(raw):
+        async for record in raw():
+            yield record
+    else:
+        async for message in export:
+            yield to_dict(message)
 
 
 async def _settle(writer: ChunkWriter, checkpoint: dict[str, Any], written: int, beat: Any) -> None:

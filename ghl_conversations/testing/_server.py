@@ -71,18 +71,29 @@ class FakeHighLevel:
     gives locations tokens of their own; ``token`` opens every location.
     """
 
+    #: Requests each location may make per ``rate_interval`` seconds (then 429).
     rate_limit = _Knob[int]()
     rate_interval = _Knob[float]()
+    #: Requests each location may make per day.
     daily_limit = _Knob[int]()
+    #: Whether a 429 says when to retry (HighLevel's does not always).
     retry_after_header = _Knob[bool]()
+    #: Seconds every request is held before it is answered (requests wait in parallel).
     latency = _Knob[float]()
+    #: Get-messages answers ``{"messages": {"messages": [...], ...}}`` as HighLevel does.
     nested_messages_page = _Knob[bool]()
+    #: Get-message answers ``{"message": {...}}`` as HighLevel does.
     wrap_get_message = _Knob[bool]()
+    #: Seconds an export cursor lives after its last use.
     cursor_ttl = _Knob[float]()
+    #: Whether ``requests`` keeps what was received (decided when the fake is made).
     record_requests = _Knob[bool]()
+    #: The OAuth app's credentials the token endpoint accepts.
     oauth_client_id = _Knob[str]()
     oauth_client_secret = _Knob[str]()
+    #: The agency whose company token exchanges for location tokens.
     company_id = _Knob[str]()
+    #: The default location (``dataset``, ``add_message`` without a location).
     location_id = _Knob[str]()
 
     def __init__(
