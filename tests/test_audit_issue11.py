@@ -5,6 +5,7 @@ and its fault knobs, or the CLI in a subprocess."""
 from __future__ import annotations
 
 import copy
+import email.utils
 import pathlib
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -245,3 +246,60 @@ def test_an_invalid_answer_to_any_cli_command_is_one_line_and_exit_5(
     (line,) = done.stderr.splitlines()
     assert line.startswith("ghl-conversations: server failure")
     assert server.token not in line and done.stdout == ""
+
+
+# --- Retry-After: both forms, junk, the cap; the limiter holds exactly what is slept ---
+
+
+async def _after_one_429(retry_after: str, clock: ManualClock) -> list[tuple[float, float]]:
+    """Answer one 429 carrying ``retry_after`` (rate window 2 s), then 200: each retry's
+    ``(announced delay, bucket hold at that moment)``; the sleeps are on ``clock.slept``."""
+    headers = {"Retry-After": retry_after, "X-RateLimit-Interval-Milliseconds": "2000"}
+    answers = [ghl.Response.from_json({"message": "Too many"}, status=429, headers=headers)]
+    ok = ghl.Response.from_json({"message": {"id": "m1"}})
+    transport = ghl.MockTransport(lambda _request: answers.pop(0) if answers else ok)
+    policy = ghl.RetryPolicy(jitter=0.0)
+    async with ghl.Client(token=TOKEN, transport=transport, clock=clock, retry=policy) as client:
+        seen: list[tuple[float, float]] = []
+        client.hooks.on_retry.append(
+            lambda event: seen.append((event.delay, client.rate_limit_snapshot()["paused_for"]))
+        )
+        await client.messages.get("m1")
+    assert len(transport.requests) == 2
+    return seen
+
+
+@pytest.mark.parametrize("seconds", [0, 1, 2.5, 7, 59])
+async def test_retry_after_in_seconds_is_slept_and_held_exactly(seconds: float) -> None:
+    clock = ManualClock()
+    seen = await _after_one_429(f"{seconds:g}", clock)
+    assert clock.slept == [seconds] and seen == [(seconds, seconds)]
+
+
+@pytest.mark.parametrize("seconds", [1, 30, 59])
+async def test_retry_after_as_an_http_date_is_slept_and_held_exactly(seconds: int) -> None:
+    clock = ManualClock()
+    when = email.utils.formatdate(int(clock.time()) + seconds, usegmt=True)
+    seen = await _after_one_429(when, clock)
+    wait = int(clock.time()) + seconds - clock.time()  # an HTTP date has whole seconds
+    assert clock.slept == [pytest.approx(wait)] and seen == [(clock.slept[0], clock.slept[0])]
+
+
+@pytest.mark.parametrize("junk", ["", "soon", "-5", "nan", "inf", "1,2", "Wed, 99 Foo 2026 1:2:3"])
+async def test_junk_retry_after_is_ignored_for_the_rate_window(junk: str) -> None:
+    clock = ManualClock()
+    seen = await _after_one_429(junk, clock)
+    assert clock.slept == [2.0] and seen == [(2.0, 2.0)]
+
+
+@pytest.mark.parametrize("over", ["61", "300", "86400"])
+async def test_retry_after_over_the_cap_is_raised_without_waiting(over: str) -> None:
+    clock = ManualClock()
+    headers = {"Retry-After": over}
+    answer = ghl.Response.from_json({"message": "Too many"}, status=429, headers=headers)
+    transport = ghl.MockTransport(lambda _request: answer)
+    async with ghl.Client(token=TOKEN, transport=transport, clock=clock, max_retries=5) as client:
+        with pytest.raises(ghl.RateLimitError) as caught:
+            await client.messages.get("m1")
+    assert caught.value.retry_after == float(over)
+    assert clock.slept == [] and len(transport.requests) == 1
