@@ -251,7 +251,7 @@ def test_an_invalid_answer_to_any_cli_command_is_one_line_and_exit_5(
 # --- Retry-After: both forms, junk, the cap; the limiter holds exactly what is slept ---
 
 
-async def _after_one_429(retry_after: str, clock: ManualClock) -> list[tuple[float, float]]:
+async def _after_one_429(retry_after: str, clock: ManualClock) -> list[tuple[float, float | None]]:
     """Answer one 429 carrying ``retry_after`` (rate window 2 s), then 200: each retry's
     ``(announced delay, bucket hold at that moment)``; the sleeps are on ``clock.slept``."""
     headers = {"Retry-After": retry_after, "X-RateLimit-Interval-Milliseconds": "2000"}
@@ -260,7 +260,7 @@ async def _after_one_429(retry_after: str, clock: ManualClock) -> list[tuple[flo
     transport = ghl.MockTransport(lambda _request: answers.pop(0) if answers else ok)
     policy = ghl.RetryPolicy(jitter=0.0)
     async with ghl.Client(token=TOKEN, transport=transport, clock=clock, retry=policy) as client:
-        seen: list[tuple[float, float]] = []
+        seen: list[tuple[float, float | None]] = []
         client.hooks.on_retry.append(
             lambda event: seen.append((event.delay, client.rate_limit_snapshot()["paused_for"]))
         )
