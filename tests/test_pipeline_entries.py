@@ -4,6 +4,7 @@ inside the attempt loop (unit tests of ``HTTPCore`` on ``ghl.MockTransport``).""
 from __future__ import annotations
 
 import logging
+import pathlib
 from collections.abc import Callable
 
 import orjson
@@ -19,6 +20,7 @@ from ghl_conversations._pipeline import (
     RetryPolicy,
     WireCall,
 )
+from ghl_conversations.testing import FakeHighLevel, Fault
 
 TOKEN = "pit-entries-secret-9876"
 SIGNED = "https://storage.example.test/bucket/f.pdf?X-Goog-Signature=s3cr3t-signature&x=1"
@@ -114,3 +116,21 @@ async def test_an_invalid_answer_to_a_write_is_raised_at_once(clock: ghl.ManualC
     error = caught.value
     assert error.operation == "send-a-new-message" and error.status == 201
     assert len(str(error)) < 300 and TOKEN not in str(error) + repr(vars(error))
+
+
+async def test_upload_large_retries_a_passing_502_on_the_signed_url(
+    tmp_path: pathlib.Path, clock: ghl.ManualClock
+) -> None:
+    async with FakeHighLevel(messages=10, clock=clock) as fake, fake.client() as client:
+        retries: list[ghl.RetryEvent] = []
+        client.hooks.on_retry.append(retries.append)
+        fake.faults.script(Fault("bad_gateway", path="^/_upload/", method="PUT"))
+        document = tmp_path / "contract.pdf"
+        document.write_bytes(b"%PDF-1.4 " * 100)
+        result = await client.messages.upload_large(
+            document, location_id=fake.location_id, conversation_id=fake.dataset.conversation_id(0)
+        )
+    assert result.metadata["size"] == 900
+    puts = [r for r in fake.requests if r.method == "PUT" and r.path.startswith("/_upload/")]
+    assert len(puts) == 2 and all("Authorization" not in r.headers for r in puts)
+    assert [(r.operation_id, r.reason) for r in retries] == [("upload-to-signed-url", "HTTP 502")]

@@ -13,11 +13,9 @@ from typing import IO, Any
 import anyio
 
 from .._dates import parse_wire_datetime
-from .._errors import error_from_response
 from .._models import CompleteUploadResult, ExportPage
 from .._operations import UPLOAD_LIMIT, WHATSAPP_UPLOAD_LIMIT, DateInput, Endpoint, rows
 from .._pagination import ExportFilters, MessageExport
-from .._transport import Request, Timeout
 from ._base import Resource
 
 __all__ = ["MessageHelpers"]
@@ -140,16 +138,10 @@ class MessageHelpers(Resource):
         if not slot.upload_url or not slot.upload_id or not slot.file_path:
             raise ValueError("initiate-file-upload answered without uploadUrl/uploadId/filePath")
         data = await file_path.read_bytes()
-        put = Request(
-            "PUT",
-            slot.upload_url,
-            headers={"Content-Type": kind},
-            content=data,
-            timeout=Timeout(total=900.0),
+        # Through the pipeline (retries, hooks, logging), never with the HighLevel token.
+        await self._context.core.put_signed_url(
+            slot.upload_url, data, content_type=kind, options=self._context.options
         )
-        response = await self._context.core.transport.send(put)
-        if response.status >= 400:
-            raise error_from_response(response.status, response.headers, response.content)
         return await self._run(
             rows.COMPLETE_FILE_UPLOAD,
             {
