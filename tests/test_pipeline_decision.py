@@ -163,3 +163,18 @@ def test_an_operations_own_retry_conditions_are_read_by_kind() -> None:
         ).action
         is Action.RAISE
     )
+
+
+@pytest.mark.parametrize(
+    ("message", "hint"),
+    [
+        ("version header was not found.", "Version header"),
+        ("The token is not authorized for this scope.", "scope"),
+        ("Invalid JWT", "invalid or expired"),
+    ],
+)
+def test_the_cli_hints_follow_the_classifier(message: str, hint: str) -> None:
+    from ghl_conversations.cli._explain import explain
+
+    text, code = explain(ghl.AuthenticationError(message, status=401))
+    assert hint in text and code == 3

@@ -70,10 +70,10 @@ def _explain_sdk_error(error: BaseException) -> tuple[str, ExitCode]:
     from .. import _errors as sdk
 
     if isinstance(error, sdk.AuthenticationError):
-        text = error.message.lower()
-        if "version" in text:
+        kind = error.kind  # HighLevel's message, read by the SDK's one classifier
+        if kind is sdk.ErrorKind.VERSION_HEADER:
             hint = "the API rejected the Version header"
-        elif "scope" in text:
+        elif kind is sdk.ErrorKind.SCOPE:
             hint = "the token lacks the scope for this call (add it to the app or integration)"
         else:
             hint = "the token is invalid or expired (check --token / GHL_TOKEN)"
