@@ -37,7 +37,7 @@ OTHER_PLACEHOLDER_LOCATIONS = ("LOC", "LOC1", "LOC2")
 #: Enough for the export idiom's checkpoint (every 10,000 messages) to be taken.
 MESSAGES = 12_000
 #: A hang guard for one block, never a speed assertion.
-HANG_GUARD_SECONDS = 600
+HANG_GUARD_SECONDS = 300
 
 BLOCKS = [block for path in documentation_files() for block in blocks_of(path)]
 
