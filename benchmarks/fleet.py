@@ -21,8 +21,8 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from ghl_conversations.cli._fleet import stop_workers, worker_command
-from ghl_conversations.cli._fleet import write_job_files as _write_job_files
+from ghl_conversations.cli._fleet_demo import stop_workers, worker_command
+from ghl_conversations.cli._fleet_demo import write_job_files as _write_job_files
 from ghl_conversations.temporal import (
     DevServer,
     DirectorySink,

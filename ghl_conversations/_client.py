@@ -51,7 +51,12 @@ class Client:
     ``token`` is a sub-account token string (Private Integration Token or OAuth access token), or a
     ``TokenProvider`` (``OAuthRefresher``, ``LocationTokenExchange``, your own); without one,
     ``GHL_TOKEN`` is read from the environment. Use it as ``async with Client(...) as client`` or
-    call ``await client.aclose()``.
+    call ``await client.aclose()``; a closed client refuses every call with ``ClientClosedError``.
+
+    One client may be created at import time and used from successive event loops (two
+    ``asyncio.run`` calls, two test-client blocks of a web app): each loop's connections close
+    with that loop. ``pool_limit`` (default 100) sizes the client's own pool; with ``session=`` or
+    ``transport=`` the pool is yours, and passing ``pool_limit`` too is an error.
     """
 
     conversations: Conversations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import pathlib
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -70,35 +71,48 @@ def test_readme_exit_code_table_matches_the_code() -> None:
     assert table == {code.value: code.meaning for code in ExitCode}
 
 
-PENDING = pytest.mark.xfail(
-    reason="the export still reads this page as valid or raises ValueError: issue 11's "
-    "pagination/models work (APIResponseValidationError for every invalid page) is not on main yet"
-)
+@pytest.fixture(scope="module")
+def faulty() -> Iterator[FakeHighLevel]:
+    with FakeHighLevel(messages=400, seed=3, rate_limit=10_000) as fake:
+        yield fake
 
 
 @pytest.mark.parametrize(
-    "body",
+    "fault",
     [
-        {"messages": "not a list"},
-        pytest.param({}, marks=PENDING),
-        pytest.param({"messages": [{"id": "m1", "dateAdded": "not a date"}]}, marks=PENDING),
+        Fault("status", status=200, body={"messages": "not a list"}),
+        Fault("status", status=200, body={}),
+        Fault("status", status=200, body={"messages": [{"id": "m1", "dateAdded": "not a date"}]}),
+        Fault("empty_body"),
+        Fault("truncated_body"),
+        Fault("html_200"),
+        Fault("redirect"),
+        Fault("malformed_field"),
+        Fault("stuck_cursor"),
     ],
+    ids=lambda fault: f"{fault.kind}-{fault.body}" if fault.body is not None else fault.kind,
 )
-def test_an_invalid_page_is_a_server_failure(
-    tmp_path: pathlib.Path, body: dict[str, object]
+def test_a_faulty_server_is_one_line_and_exit_5(
+    faulty: FakeHighLevel, tmp_path: pathlib.Path, fault: Fault
 ) -> None:
-    with FakeHighLevel(messages=100, rate_limit=10_000) as fake:
-        fake.faults.script(
-            *[Fault("status", status=200, body=body, path="/conversations/messages/export")] * 10
-        )
+    kind = Fault(
+        fault.kind, path="/conversations/messages/export", status=fault.status, body=fault.body
+    )
+    faulty.faults.randomly(1.0, kind)
+    try:
         done = run(
             "export",
-            *connection(fake),
+            *connection(faulty),
             "--location",
-            fake.location_id,
+            faulty.location_id,
+            "--page-size",
+            "100",
             "--out",
-            str(tmp_path / "m"),
+            str(tmp_path / "m.jsonl"),
         )
-    assert done.returncode == ExitCode.NETWORK
+    finally:
+        faulty.faults.randomly(0.0)
+    assert done.returncode == ExitCode.NETWORK, done.stderr
     (line,) = done.stderr.splitlines()
-    assert "server failure" in line
+    assert line.startswith("ghl-conversations: server failure") or "network" in line
+    assert faulty.token not in line

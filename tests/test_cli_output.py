@@ -9,6 +9,7 @@ import signal
 import subprocess
 from collections.abc import Iterator
 
+import orjson
 import pytest
 
 from ghl_conversations.cli import ExitCode
@@ -215,3 +216,14 @@ def test_resume_refuses_a_missing_output_with_a_checkpoint(
     assert fresh.returncode == 0, fresh.stderr
     assert not torn.exists()
     assert {m["id"] for m in read_jsonl(out)} == expected_ids(server)
+
+
+def test_jsonl_lines_are_the_api_objects_byte_for_byte(
+    server: FakeHighLevel, tmp_path: pathlib.Path
+) -> None:
+    out = tmp_path / "m.jsonl"
+    done = run(*export_args(server, out, "--page-size", "100"))
+    assert done.returncode == 0, done.stderr
+    dataset = server.dataset
+    sent = [orjson.dumps(dataset.generate(i)) for i in range(dataset.count - 1, -1, -1)]
+    assert out.read_bytes() == b"\n".join(sent) + b"\n"

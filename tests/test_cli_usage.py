@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import ast
 import pathlib
 import subprocess
@@ -25,8 +26,24 @@ def test_plain_command_lists_the_commands() -> None:
     assert "Traceback" not in done.stderr
 
 
-@pytest.mark.parametrize("args", [["--help"], ["export", "--help"], ["send", "--help"]])
-def test_help_lists_the_exit_codes_without_docstring_markup(args: list[str]) -> None:
+def every_command() -> list[list[str]]:
+    """``[name]`` for every registered command (plug-ins included) and its sub-actions."""
+    found: list[list[str]] = [[]]
+
+    def walk(parser: argparse.ArgumentParser, path: list[str]) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    found.append([*path, name])
+                    walk(sub, [*path, name])
+
+    walk(build_parser(), [])
+    return found
+
+
+@pytest.mark.parametrize("command", every_command(), ids=" ".join)
+def test_help_lists_the_exit_codes_without_docstring_markup(command: list[str]) -> None:
+    args = [*command, "--help"]
     done = run(*args)
     assert done.returncode == 0
     for code in ExitCode:

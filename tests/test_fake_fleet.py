@@ -156,3 +156,26 @@ async def test_sdk_clients_of_a_fleet_stay_inside_each_locations_budget(
         assert {i[:7] for i in ids} == {fake.datasets[location].tag}
     assert fake.rate_limited_by_location == {}
     assert fake.request_count == 3 * 6
+
+
+async def test_the_agency_token_pays_from_the_location_a_request_reaches(
+    clock: ManualClock,
+) -> None:
+    async with fleet(clock, rate_limit=1) as fake:
+        first, second, third = LOCATIONS
+        headers = {"Authorization": f"Bearer {fake.token}", "Version": "2021-04-15"}
+        headers["User-Agent"] = "t"
+        async with aiohttp.ClientSession(headers=headers) as session:
+            message = fake.datasets[second].message_id(0)
+            async with session.get(f"{fake.url}/conversations/messages/{message}") as response:
+                assert response.status == 200
+            contact = fake.datasets[third].contact_id(0)
+            body = {"type": "SMS", "contactId": contact, "message": "hi"}
+            async with session.post(f"{fake.url}/conversations/messages", json=body) as response:
+                assert response.status == 201
+            conversation = fake.datasets[first].conversation_id(0)
+            async with session.get(f"{fake.url}/conversations/{conversation}") as response:
+                assert response.status == 200
+            async with session.get(f"{fake.url}/conversations/messages/{message}") as response:
+                assert response.status == 429  # the second location's budget is spent
+        assert fake.rate_limited_by_location == {second: 1}

@@ -157,6 +157,8 @@ async def test_edit_message_of_an_added_message(
 async def test_edit_message_refuses_bad_input(fake: FakeHighLevel) -> None:
     with pytest.raises(KeyError):
         fake.edit_message("noSuchMessage0000000", status="read")
+    with pytest.raises(ValueError, match="dateAdded"):
+        fake.edit_message(fake.dataset.message_id(10), dateAdded="2020-01-01T00:00:00.000Z")
     with pytest.raises(ValueError, match="before"):
         fake.edit_message(fake.dataset.message_id(10), date_updated=fake.dataset.start_ms - 1)
 

@@ -87,11 +87,14 @@ def test_a_position_naming_a_file_outside_the_sink_is_refused(tmp_path: Path) ->
         sink.open_chunk(LOCATION, 0, {"segments": [["../../etc/passwd", 10]]})
 
 
-def test_an_output_directory_belongs_to_one_export(tmp_path: Path) -> None:
+def test_an_output_directory_belongs_to_one_export_and_keeps_its_plan(tmp_path: Path) -> None:
     sink = DirectorySink(tmp_path)
     job = {"channel": None, "start_date": None, "end_date": None}
-    sink.claim(LOCATION, job)
-    sink.claim(LOCATION, dict(job))  # the same export again: fine
+    assert sink.claim(LOCATION, job) is None
+    assert sink.claim(LOCATION, dict(job)) is None  # the same export again: fine, no plan yet
+    plan = {"chunks": [[None, "2024-01-01T00:00:00.000+00:00"]], "total": 7}
+    sink.record_plan(LOCATION, job, plan)
+    assert DirectorySink(tmp_path).claim(LOCATION, dict(job)) == plan
     with pytest.raises(ValueError, match="another export"):
         sink.claim(LOCATION, {**job, "channel": "SMS"})
 
@@ -162,7 +165,12 @@ def test_the_same_export_gets_the_same_workflow_id_and_another_export_another() 
 @pytest_asyncio.fixture
 async def fleet_fake() -> AsyncIterator[FakeHighLevel]:
     async with FakeHighLevel(
-        seed=11, messages=300, location_id=LOCATION, tokens={LOCATION: TOKEN}, rate_limit=1_000
+        seed=11,
+        messages=300,
+        location_id=LOCATION,
+        tokens={LOCATION: TOKEN},
+        rate_limit=1_000,
+        latency=0.01,  # a page takes long enough for the activity to heartbeat between pages
     ) as server:
         yield server
 
@@ -193,7 +201,7 @@ async def test_a_chunk_killed_mid_way_resumes_from_an_old_heartbeat_exactly_once
 
     def on_heartbeat(*details: Any) -> None:
         beats.append(details[0])
-        if len(beats) == 3:
+        if len(beats) == 2:
             dying.cancel()
 
     dying.on_heartbeat = on_heartbeat
@@ -300,3 +308,18 @@ async def test_an_unreachable_temporal_is_a_network_error(
     )
     assert await _fleet.run(args) == ExitCode.NETWORK
     assert f"cannot reach Temporal at {closed_port}" in capsys.readouterr().err
+
+
+async def test_a_new_run_of_the_same_export_keeps_the_recorded_chunks(
+    fleet_fake: FakeHighLevel, tmp_path: Path
+) -> None:
+    plan_input = PlanInput(LOCATION, DirectorySink(tmp_path).spec(), None, None, None, 100)
+    async with fleet_fake.client(token=ghl.StaticToken(TOKEN)) as client:
+        activities = _activities(fleet_fake, client)
+        first = await ActivityEnvironment().run(activities.plan_location, plan_input)
+        for _ in range(150):  # the location grows between the two runs
+            fleet_fake.add_message(LOCATION)
+        requests = fleet_fake.request_count
+        second = await ActivityEnvironment().run(activities.plan_location, plan_input)
+    assert second == first  # same boundaries: the published chunk files still match them
+    assert fleet_fake.request_count == requests

@@ -158,3 +158,19 @@ async def test_a_no_content_answer_is_an_empty_result_where_the_model_allows_it(
     mocked.delete(re.compile(".*"), status=204, body=b"")
     result = await client.conversations.delete("cv1")
     assert result.success is None
+
+
+@pytest.mark.parametrize(
+    ("call", "page"),
+    [
+        (lambda c: c.messages.export_page("loc1"), {"nextCursor": None, "total": 0}),
+        (lambda c: c.conversations.search_page("loc1"), {"total": 3}),
+        (lambda c: c.conversations.messages_page("cv1"), {"lastMessageId": "m", "nextPage": True}),
+    ],
+)
+async def test_a_page_without_its_list_is_not_a_page(
+    call: Any, page: dict[str, Any], mocked: aioresponses, client: ghl.Client
+) -> None:
+    mocked.get(re.compile(".*"), payload=page, repeat=True)
+    with pytest.raises(ghl.APIResponseValidationError, match="not a JSON array"):
+        await call(client)

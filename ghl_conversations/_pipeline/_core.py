@@ -17,6 +17,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from typing import Any, TypeVar
 
 import attrs
+from multidict import CIMultiDict
 
 from .._auth import FormPoster, TokenProvider
 from .._clock import Clock
@@ -114,6 +115,9 @@ class HTTPCore:
         self.user_agent = user_agent
         self.closed = False
         self._rng = random.Random()
+        self._api_headers: CIMultiDict[str] = CIMultiDict(
+            {"Version": API_VERSION, "Accept": "application/json", "User-Agent": user_agent}
+        )
 
     def __repr__(self) -> str:
         return f"<HTTPCore {self.base_url}>"
@@ -135,10 +139,16 @@ class HTTPCore:
     def _request(
         self, call: WireCall, token: str | None, options: CallOptions, url: str | None = None
     ) -> Request:
+        headers: CIMultiDict[str]
         if url is not None:  # a foreign host: nothing of ours but the body and its type
-            headers = {"Content-Type": call.content_type} if call.content_type else {}
+            headers = CIMultiDict()
+            if call.content_type:
+                headers["Content-Type"] = call.content_type
         else:
-            headers = {"Version": API_VERSION, "Accept": call.accept, "User-Agent": self.user_agent}
+            # A case-insensitive multidict is what aiohttp would turn a dict into on every call.
+            headers = self._api_headers.copy()
+            if call.accept != "application/json":
+                headers["Accept"] = call.accept
             if token is not None:
                 headers["Authorization"] = "Bearer " + token
             if call.content_type:

@@ -142,8 +142,6 @@ async def run(args: argparse.Namespace) -> int:
 async def _export(args: argparse.Namespace, locations: list[str], output: OutputFile) -> int:
     import anyio
 
-    from .._models import unstructure
-
     saved = output.saved or {}
     started = time.monotonic()
     async with connect(args, locations) as connection:
@@ -175,14 +173,17 @@ async def _export(args: argparse.Namespace, locations: list[str], output: Output
             },
         )
         already = writer.written
+        # On a terminal only, and not when the messages themselves are printed on that terminal.
         show = not args.quiet and sys.stderr.isatty()
+        show = show and not (output.to_stdout and sys.stdout.isatty())
         with ProgressDisplay(sys.stderr, exports, enabled=show) as progress:
 
             async def pump(location: str, export: MessageExport) -> None:
                 async with export:
-                    async for message in export:
-                        writer.write(unstructure(message))
-                        progress.tick(location)
+                    # Wire dicts as the API sent them: no model is built only to be undone.
+                    async for page in export.raw().pages():
+                        writer.write_page(page.items)
+                        progress.tick(location, len(page.items))
                 progress.finished(location)
 
             try:

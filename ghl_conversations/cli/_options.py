@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import re
 from typing import Any, NoReturn
 
 from ._exit_codes import ExitCode
@@ -28,17 +29,33 @@ __all__ = [
     "date_argument",
     "exit_code_epilog",
     "integer_argument",
+    "plain_text",
     "verbosity",
 ]
 
 PROGRAM = "ghl-conversations"
 
 
+_ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
+
+
+def plain_text(text: str) -> str:
+    """Docstring markup (````code````, ``:class:`Name```) as the plain text a terminal shows."""
+    return _ROLE.sub(r"\1", text).replace("``", "")
+
+
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
-    """Help text as written (paragraphs kept), defaults shown where they say something."""
+    """Help text as written (paragraphs kept, docstring markup removed), defaults shown where
+    they say something."""
 
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=30, width=min(100, _terminal_columns()))
+
+    def _format_text(self, text: str) -> str:
+        return super()._format_text(plain_text(text))
+
+    def _expand_help(self, action: argparse.Action) -> str:
+        return plain_text(super()._expand_help(action))
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""

@@ -25,7 +25,6 @@ from temporalio.exceptions import ApplicationError
 from .._client import Client
 from .._dates import parse_wire_datetime
 from .._errors import APIStatusError, RateLimitError
-from .._models import to_dict
 from ._sink import ChunkWriter, Sink, SinkFactory, default_sinks
 from ._types import ChunkInput, ChunkPlan, ChunkResult, PlanInput
 
@@ -109,12 +108,21 @@ class FleetActivities:
 
     async def _plan(self, plan: PlanInput) -> ChunkPlan:
         start, end = _date(plan.start_date), _date(plan.end_date)
-        claim = getattr(self.sink(plan.sink), "claim", None)
-        if callable(claim):
-            claim(
-                plan.location_id,
-                {"channel": plan.channel, "start_date": plan.start_date, "end_date": plan.end_date},
-            )
+        sink = self.sink(plan.sink)
+        job = {"channel": plan.channel, "start_date": plan.start_date, "end_date": plan.end_date}
+        claim = getattr(sink, "claim", None)
+        recorded = claim(plan.location_id, job) if callable(claim) else None
+        if recorded is not None:  # an earlier run planned this export: keep its chunks
+            return ChunkPlan(recorded["chunks"], int(recorded["total"]))
+        chunks = await self._split(plan, start, end)
+        record = getattr(sink, "record_plan", None)
+        if callable(record):
+            record(plan.location_id, job, {"chunks": chunks.chunks, "total": chunks.total})
+        return chunks
+
+    async def _split(
+        self, plan: PlanInput, start: _dt.datetime | None, end: _dt.datetime | None
+    ) -> ChunkPlan:
         edges: dict[str, _dt.datetime | None] = {}
         total = 0
         orders: tuple[Literal["asc"], Literal["desc"]] = ("asc", "desc")
@@ -182,11 +190,12 @@ class FleetActivities:
             concurrency=chunk.concurrency,
             resume=(state or {}).get("export"),
         )
+        records = export.raw()  # the wire dicts exactly as HighLevel sent them
         try:
             batch: list[dict[str, Any]] = []
             last_beat = time.monotonic()
-            async for message in export:
-                batch.append(to_dict(message))
+            async for record in records:
+                batch.append(record)
                 if len(batch) >= chunk.page_size:
                     await writer.write(batch)
                     written += len(batch)
@@ -206,6 +215,7 @@ class FleetActivities:
                 raise _translate(error) from error
             raise
         finally:
+            await records.aclose()
             await export.aclose()
         logger.info("chunk %s#%d: done, %d messages", chunk.location_id, chunk.index, written)
         return ChunkResult(

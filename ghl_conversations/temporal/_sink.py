@@ -45,7 +45,12 @@ class ChunkWriter(Protocol):
 
 
 class Sink(Protocol):
-    """Where a fleet export writes. Workers build one per export from its JSON spec."""
+    """Where a fleet export writes. Workers build one per export from its JSON spec.
+
+    A sink may also offer ``claim(location_id, job) -> plan | None`` and
+    ``record_plan(location_id, job, plan)`` (as ``DirectorySink`` does): then a new run of a failed
+    export reuses the recorded chunk boundaries and skips the chunks already published.
+    """
 
     def completed(self, location_id: str, index: int) -> str | None:
         """Where the chunk is if an earlier attempt already published it (else None)."""
@@ -178,27 +183,52 @@ class DirectorySink:
         """The published file of a chunk."""
         return os.path.join(self.location_directory(location_id), f"chunk-{index:05d}.jsonl")
 
-    def claim(self, location_id: str, job: dict[str, Any]) -> None:
-        """Record which export owns the location's directory; refuse a different one (its chunk
-        files would be taken for this export's)."""
+    def claim(self, location_id: str, job: dict[str, Any]) -> dict[str, Any] | None:
+        """Tie the location's directory to one export; return the plan it recorded, if any.
+
+        A different export (other filters) is refused: its chunk files would be taken for this
+        one's. The recorded plan lets a later run of the same export (after a failure) reuse the
+        same chunk boundaries, so the chunks already published stay valid.
+        """
+        recorded = self._read_marker(location_id)
+        if recorded is None:
+            self._write_marker(location_id, {"job": job})
+            return None
+        if recorded.get("job") != job:
+            raise ValueError(
+                f"{self.location_directory(location_id)} holds another export "
+                f"({recorded.get('job')}): use another output directory"
+            )
+        plan = recorded.get("plan")
+        return plan if isinstance(plan, dict) else None
+
+    def record_plan(self, location_id: str, job: dict[str, Any], plan: dict[str, Any]) -> None:
+        """Keep the export's chunk plan beside its files (see ``claim``)."""
+        self._write_marker(location_id, {"job": job, "plan": plan})
+
+    def _marker(self, location_id: str) -> str:
         directory = self.location_directory(location_id)
         os.makedirs(directory, exist_ok=True)
-        marker = os.path.join(directory, "export.json")
-        wanted = orjson.dumps(job, option=orjson.OPT_SORT_KEYS)
+        return os.path.join(directory, "export.json")
+
+    def _read_marker(self, location_id: str) -> dict[str, Any] | None:
         try:
-            with open(marker, "rb") as handle:
-                existing = handle.read()
+            with open(self._marker(location_id), "rb") as handle:
+                data = orjson.loads(handle.read())
         except FileNotFoundError:
-            temporary = f"{marker}.{secrets.token_hex(4)}.tmp"
-            with open(temporary, "wb") as handle:
-                handle.write(wanted)
-            os.replace(temporary, marker)
-            return
-        if existing != wanted:
-            raise ValueError(
-                f"{directory} holds another export ({existing.decode(errors='replace')}): "
-                "use another output directory"
-            )
+            return None
+        if not isinstance(data, dict):
+            raise ValueError(f"{self._marker(location_id)} is not an export record")
+        return data
+
+    def _write_marker(self, location_id: str, data: dict[str, Any]) -> None:
+        marker = self._marker(location_id)
+        temporary = f"{marker}.{secrets.token_hex(4)}.tmp"
+        with open(temporary, "wb") as handle:
+            handle.write(orjson.dumps(data, option=orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, marker)
 
     def completed(self, location_id: str, index: int) -> str | None:
         """The chunk's file if an earlier attempt published it (else None)."""

@@ -38,7 +38,10 @@ class FleetTimeouts:
 
     ``heartbeat`` bounds the time a killed worker holds a chunk; ``sticky_start`` how long a chunk
     waits for the worker that ran the location's previous chunk before any worker may take it;
-    ``chunk`` is the longest one chunk may run (all attempts). Tests shorten them.
+    ``chunk`` is the longest one attempt at a chunk may run. A chunk (or the plan) that keeps
+    failing with retryable errors is given up after ``max_attempts`` (0: never), failing its
+    location; running the export again then skips the chunks already published. Tests shorten
+    the timeouts.
     """
 
     heartbeat: float = 30.0
@@ -46,6 +49,7 @@ class FleetTimeouts:
     chunk: float = 6 * 3600.0
     retry_initial: float = 1.0
     retry_maximum: float = 60.0
+    max_attempts: int = 50
 
     def delta(self, name: str) -> timedelta:
         """The named timeout as a ``timedelta`` (what Temporal's options take)."""

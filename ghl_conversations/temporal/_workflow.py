@@ -132,6 +132,7 @@ class LocationExportWorkflow:
         return RetryPolicy(
             initial_interval=job.timeouts.delta("retry_initial"),
             maximum_interval=job.timeouts.delta("retry_maximum"),
+            maximum_attempts=job.timeouts.max_attempts,
         )
 
     async def _export_chunk(

@@ -57,7 +57,7 @@ class FakeMiddleware:
         status = 500
         form: dict[str, Any] | None = None
         try:
-            response = await self._handle(request, handler)
+            response = await self._handle(request, handler, body)
             status = response.status
             form = request.get(FORM_KEY)
             return response
@@ -75,7 +75,9 @@ class FakeMiddleware:
                     )
                 )
 
-    async def _handle(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def _handle(
+        self, request: web.Request, handler: Handler, body: bytes
+    ) -> web.StreamResponse:
         state = self.state
         if state.settings.latency:
             await asyncio.sleep(state.settings.latency)
@@ -92,8 +94,8 @@ class FakeMiddleware:
         try:
             if not request.path.startswith(_UNAUTHENTICATED_PATHS):
                 token = self._authenticate(request)
-                location = request.query.get("locationId") or request.match_info.get("location_id")
-                rate_headers = state.limiter.take(state.budget_of(token, location))
+                budget = state.budget_of(token, *_where(request, body))
+                rate_headers = state.limiter.take(budget)
             if fault is not None and fault.kind == "always_expired_cursor":
                 raise Reject(400, EXPIRED_CURSOR, "Bad Request")
             response = await handler(request)
@@ -148,6 +150,23 @@ class FakeMiddleware:
         return json_response(
             fault.body or {"statusCode": fault.status, "message": "Injected"}, fault.status
         )
+
+
+def _where(request: web.Request, body: bytes) -> tuple[str | None, list[str]]:
+    """The location a request names (``locationId`` in its query, path or JSON body), and the
+    ids it reaches (a generated message's, conversation's or contact's id tells its location)."""
+    named = request.query.get("locationId") or request.match_info.get("location_id")
+    ids = [value for key, value in request.match_info.items() if key.endswith("_id")]
+    if body and request.content_type == "application/json":
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            location = data.get("locationId")
+            named = named or (location if isinstance(location, str) else None)
+            ids += [v for k in ("conversationId", "contactId") if isinstance(v := data.get(k), str)]
+    return named, ids
 
 
 def _rewrite(response: web.StreamResponse, fault: Fault) -> web.StreamResponse:

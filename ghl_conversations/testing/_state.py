@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import uuid
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -96,6 +96,7 @@ class FakeState:
         self.subscriptions: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.typing_events: list[dict[str, Any]] = []
         self.status_updates: list[dict[str, Any]] = []
+        self._by_tag = {dataset.tag: dataset for dataset in datasets.values()}
         #: Where the server listens (set when it starts; signed upload URLs point there).
         self.base_url = ""
 
@@ -130,9 +131,20 @@ class FakeState:
         if allowed is not None and allowed != dataset.location_id:
             raise Reject(403, NO_ACCESS, "Forbidden")
 
-    def budget_of(self, token: str, location_id: str | None) -> str:
-        """Whose rate budget a request spends: its location's (HighLevel limits per location)."""
-        return self.tokens.location_of(token) or location_id or self.settings.location_id
+    def budget_of(self, token: str, named: str | None, ids: Iterable[str] = ()) -> str:
+        """Whose rate budget a request spends: its location's (HighLevel limits per location).
+
+        The location is the token's own, else the one the request names, else the one whose
+        generated message, conversation or contact ``ids`` it reaches, else the default.
+        """
+        location = self.tokens.location_of(token) or named
+        if location:
+            return location
+        for value in ids:
+            dataset = self._by_tag.get(value[:7])
+            if dataset is not None:
+                return dataset.location_id
+        return self.settings.location_id
 
     # -- messages --------------------------------------------------------------------------
 
@@ -199,6 +211,9 @@ class FakeState:
         **fields: Any,
     ) -> dict[str, Any]:
         """Change a message for every later read (see ``FakeHighLevel.edit_message``)."""
+        fixed = {"id", "dateAdded", "dateUpdated", "locationId"} & fields.keys()
+        if fixed:
+            raise ValueError(f"edit_message cannot change {sorted(fixed)} (use date_updated=)")
         for dataset in self.datasets.values():
             current = dataset.get_message(message_id)
             if current is None:

@@ -53,11 +53,14 @@ class MessageEvent(WebhookEvent):
 
     @property
     def is_inbound(self) -> bool:
+        """Whether a contact sent it (by event type or direction): the messages a bot answers."""
         return self.type == "InboundMessage" or self.direction == Direction.INBOUND
 
 
 @attrs.frozen(kw_only=True, slots=False)
 class ConversationUnreadUpdateEvent(WebhookEvent):
+    """A conversation's unread count changed (read in the app, or a new inbound message)."""
+
     id: str | None = None
     contact_id: str | None = None
     unread_count: int | None = None

@@ -46,6 +46,7 @@ class MemoryReplayStore:
             del self._seen[oldest]
 
     async def first_time(self, webhook_id: str) -> bool:
+        """Record ``webhook_id``; True if it was not seen within ``ttl`` seconds."""
         now = self._clock.monotonic()
         self._expire(now)
         if webhook_id in self._seen:
@@ -55,4 +56,5 @@ class MemoryReplayStore:
         return True
 
     async def forget(self, webhook_id: str) -> None:
+        """Drop ``webhook_id``: the delivery failed, and HighLevel's retry must be accepted."""
         self._seen.pop(webhook_id, None)
