@@ -95,3 +95,22 @@ def test_a_bad_page_size_is_one_usage_line_without_internals(
     assert "ghl-conversations: ghl-conversations" not in line  # the program name once at the head
     assert "_" not in line.split("--page-size", 1)[1].split("(see:")[0]  # no function names
     assert not (tmp_path / "x.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--location", "loc1", "--out", "o.jsonl"],
+        ["search", "--location", "loc1"],
+        ["send", "--type", "SMS", "--contact", "c1", "--message", "hi"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_network_failure_is_one_line_and_exit_5_for_every_command(
+    tmp_path: pathlib.Path, command: list[str]
+) -> None:
+    """No retry warnings before the promised one line (0.1.0 printed three)."""
+    done = run(*command, "--token", "pit-x", "--base-url", "http://127.0.0.1:9", cwd=tmp_path)
+    assert done.returncode == ExitCode.NETWORK, done.stderr
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("ghl-conversations: network failure") and "pit-x" not in line
