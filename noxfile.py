@@ -13,6 +13,10 @@ virtualenvs and is skipped for interpreters this machine does not have.
 
 from __future__ import annotations
 
+import glob
+import os
+import pathlib
+
 import nox
 
 nox.options.sessions = ["lint", "typecheck", "coverage", "tests-3.12", "tests-3.13"]
@@ -20,6 +24,18 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 
 PYTHONS = ["3.11", "3.12", "3.13"]
+
+
+def _expose_installed_pythons() -> None:
+    """Put interpreters that pyenv installed but does not shim (``python3.12`` when the global
+    version is 3.11) on PATH, so "where installed" means installed, not merely shimmed."""
+    found = sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1[123].*/bin")))
+    extra = [folder for folder in found if pathlib.Path(folder).is_dir()]
+    if extra:
+        os.environ["PATH"] = os.pathsep.join([os.environ.get("PATH", ""), *extra])
+
+
+_expose_installed_pythons()
 #: Branch coverage below this fails the gate: the figure the suite reached when it was set, minus
 #: a small margin for platform-dependent branches (see CHANGELOG).
 COVERAGE_FAIL_UNDER = 85

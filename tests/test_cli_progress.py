@@ -173,3 +173,12 @@ def test_log_lines_print_above_the_progress_not_through_it(tmp_path: pathlib.Pat
     ]
     assert final[-1].startswith("exported 3,000 messages")
     assert len(logged) == len(final) - 1, "a progress line was left between the log lines"
+
+
+def test_no_progress_over_messages_printed_on_the_terminal(tmp_path: pathlib.Path) -> None:
+    args = ["export", "--sandbox", "--sandbox-messages", "300", "--out", "-"]
+    code, chunks = run_in_terminal(args, tmp_path)
+    assert code == 0, b"".join(chunks).decode(errors="replace")
+    *messages, summary = b"".join(chunks).decode().splitlines()
+    assert len(messages) == 300 and all(line.startswith('{"id":') for line in messages)
+    assert summary.startswith("exported 300 messages") and "\x1b" not in summary

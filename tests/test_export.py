@@ -168,8 +168,8 @@ async def test_breaking_out_early_leaves_nothing_running(
         assert await settle(before) == set()
     transport = fake_client.transport
     assert isinstance(transport, ghl.AiohttpTransport)
-    connector = transport._session.connector  # type: ignore[union-attr]
-    assert connector is not None and not connector._acquired
+    stats = transport.stats
+    assert stats.session_open and stats.in_flight == 0  # no connection left checked out
 
 
 async def test_async_with_closes_a_parallel_export_at_once(

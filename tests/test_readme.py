@@ -37,7 +37,7 @@ OTHER_PLACEHOLDER_LOCATIONS = ("LOC", "LOC1", "LOC2")
 #: Enough for the export idiom's checkpoint (every 10,000 messages) to be taken.
 MESSAGES = 12_000
 #: A hang guard for one block, never a speed assertion.
-HANG_GUARD_SECONDS = 600
+HANG_GUARD_SECONDS = 300
 
 BLOCKS = [block for path in documentation_files() for block in blocks_of(path)]
 
@@ -80,6 +80,7 @@ def run_block(code: str, fake: FakeHighLevel, workdir: Path) -> subprocess.Compl
     else:
         script = workdir / "main.py"
         command = [sys.executable, "-m", "readme_runner", script.name]
+    workdir.mkdir(parents=True, exist_ok=True)
     script.write_text(code, encoding="utf-8")
     return subprocess.run(
         command,
@@ -233,24 +234,37 @@ def test_a_fastapi_lifespan_that_fails_fails_the_block(fake: FakeHighLevel, tmp_
 # -- what the export example promises: killed at any point, run again, every message once ---------
 
 
+def _export_fake(daily_limit: int = 200_000) -> FakeHighLevel:
+    return FakeHighLevel(
+        token=PLACEHOLDER_TOKEN,
+        location_id=PLACEHOLDER_LOCATION,
+        messages=25_000,
+        daily_limit=daily_limit,
+    )
+
+
 def test_the_export_example_resumes_after_a_crash_with_every_message_once(tmp_path: Path) -> None:
     (block,) = [b for b in BLOCKS if b.section.startswith("For an export job")]
-    # The location's daily budget runs out part way (after the first checkpoint): the run dies
-    # with lines written after its checkpoint, as a killed process would leave them.
-    with FakeHighLevel(
-        token=PLACEHOLDER_TOKEN, location_id=PLACEHOLDER_LOCATION, messages=25_000, daily_limit=45
-    ) as fake:
-        crashed = run_block(block.code, fake, tmp_path)
+    with _export_fake() as fake:  # how many requests the whole export takes
+        complete = run_block(block.code, fake, tmp_path / "complete")
+        assert complete.returncode == 0, complete.stderr
+        needed = fake.request_count
+    # The location's daily budget runs out three quarters of the way (past the first checkpoint,
+    # taken at 10,000 of 25,000): the run dies with lines written after its checkpoint, as a
+    # killed process would leave them.
+    workdir = tmp_path / "crashed"
+    with _export_fake(daily_limit=needed * 3 // 4) as fake:
+        crashed = run_block(block.code, fake, workdir)
         assert crashed.returncode != 0, crashed.stdout
         assert "RateLimitError" in crashed.stderr
-        state = json.loads((tmp_path / "messages.state.json").read_text())
-        written = (tmp_path / "messages.jsonl").stat().st_size
+        state = json.loads((workdir / "messages.state.json").read_text())
+        written = (workdir / "messages.jsonl").stat().st_size
         assert 0 < state["offset"] < written  # a checkpoint, and lines beyond it
 
         fake.daily_limit = 200_000
-        resumed = run_block(block.code, fake, tmp_path)
+        resumed = run_block(block.code, fake, workdir)
         assert resumed.returncode == 0, resumed.stderr
-        lines = (tmp_path / "messages.jsonl").read_text().splitlines()
+        lines = (workdir / "messages.jsonl").read_text().splitlines()
         ids = [json.loads(line)["id"] for line in lines]
         assert sorted(ids) == sorted(fake.dataset.message_id(i) for i in range(25_000))
-        assert not (tmp_path / "messages.state.json").exists()
+        assert not (workdir / "messages.state.json").exists()

@@ -155,9 +155,13 @@ class TokenSet:
 class TokenStore(Protocol):
     """Where rotated tokens live. A file or database store is two small methods."""
 
-    async def load(self, key: str) -> TokenSet | None: ...
+    async def load(self, key: str) -> TokenSet | None:
+        """The tokens stored under ``key`` (a location or company id), or None if there are none."""
+        ...
 
-    async def save(self, key: str, tokens: TokenSet) -> None: ...
+    async def save(self, key: str, tokens: TokenSet) -> None:
+        """Store a rotated pair under ``key``, replacing the old one (whose refresh token died)."""
+        ...
 
 
 class MemoryTokenStore:

@@ -29,6 +29,7 @@ from ._literals import (
 from ._validation import (
     check_shape,
     response_excerpt,
+    structure_checked,
     structure_response,
 )
 from ._wire import (
@@ -97,6 +98,7 @@ __all__ = [
     "gc_paused",
     "response_excerpt",
     "structure",
+    "structure_checked",
     "structure_response",
     "to_dict",
     "unstructure",

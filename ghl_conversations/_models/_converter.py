@@ -195,7 +195,12 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
             factory = field.default.factory
         elif field.default is not attrs.NOTHING:
             default = field.default
-        if field.default is attrs.NOTHING:
+        if field.default is attrs.NOTHING and _field_converter(field.type) is None:
+            # Required (``id``): checked, and kept at once since every reader wants it.
+            lines.append(f"    if (r{index} := raw[{key!r}]) is None:")
+            lines.append(f"        raise KeyError({key!r})")
+            lines.append(f"    d[{field.name!r}] = r{index}")
+        elif field.default is attrs.NOTHING:
             lines.append(f"    if raw[{key!r}] is None:")
             lines.append(f"        raise KeyError({key!r})")
         convert = None

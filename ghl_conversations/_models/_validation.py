@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import typing
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import attrs
@@ -20,11 +21,12 @@ from .._errors import APIResponseValidationError
 from ._converter import converter, gc_paused, wire_name
 from ._wire import WireModel
 
-__all__ = ["check_shape", "response_excerpt", "structure_response"]
+__all__ = ["check_shape", "response_excerpt", "structure_checked", "structure_response"]
 
 T = TypeVar("T")
 
 EXCERPT_CHARS = 200
+_PAUSE_FROM_ITEMS = 64
 _BEARER = re.compile(rb"(?i)bearer\s+[^\s\"',;]+")
 
 
@@ -51,35 +53,47 @@ def _model_lists(cls: type[WireModel]) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
-_LISTS: dict[type, list[tuple[str, tuple[str, ...]]]] = {}
+def _list_shape(data: Any) -> str | None:
+    if data.__class__ is not list:
+        return f"expected a JSON array, got {type(data).__name__}"
+    if any(item.__class__ is not dict for item in data):
+        return "an item of the array is not a JSON object"
+    return None
+
+
+def _model_shape(target: type[WireModel]) -> Callable[[Any], str | None]:
+    lists = _model_lists(target)
+
+    def check(data: Any) -> str | None:
+        if data.__class__ is not dict:
+            return f"expected a JSON object, got {type(data).__name__}"
+        for key, required in lists:
+            items = data.get(key)
+            if items.__class__ is not list:
+                return f"{key!r} is not a JSON array but {type(items).__name__}"
+            for item in items:
+                if item.__class__ is not dict:
+                    return f"an item of {key!r} is not a JSON object"
+                for name in required:
+                    if name not in item:
+                        return f"an item of {key!r} has no {name!r}"
+        return None
+
+    return check
+
+
+_SHAPES: dict[Any, Callable[[Any], str | None]] = {}
 
 
 def check_shape(data: Any, target: Any) -> str | None:
     """What is wrong with the shape of ``data`` for ``target`` (a model or a list of models), or
     None. Cheap enough to run inside the attempt loop on every page: the containers (a page
     without its list is not a page) and each listed item's required keys, not the values."""
-    if typing.get_origin(target) is list:
-        if not isinstance(data, list):
-            return f"expected a JSON array, got {type(data).__name__}"
-        if any(not isinstance(item, dict) for item in data):
-            return "an item of the array is not a JSON object"
-        return None
-    if not isinstance(data, dict):
-        return f"expected a JSON object, got {type(data).__name__}"
-    lists = _LISTS.get(target)
-    if lists is None:
-        lists = _LISTS[target] = _model_lists(target)
-    for key, required in lists:
-        items = data.get(key)
-        if items.__class__ is not list:
-            return f"{key!r} is not a JSON array but {type(items).__name__}"
-        for item in items:
-            if item.__class__ is not dict:
-                return f"an item of {key!r} is not a JSON object"
-            for name in required:
-                if name not in item:
-                    return f"an item of {key!r} has no {name!r}"
-    return None
+    check = _SHAPES.get(target)
+    if check is None:
+        is_list = typing.get_origin(target) is list
+        check = _SHAPES[target] = _list_shape if is_list else _model_shape(target)
+    return check(data)
 
 
 _FAULTS = (
@@ -98,11 +112,39 @@ def structure_response(data: Any, target: type[T], *, operation: str, status: in
     Raises ``APIResponseValidationError`` (with ``operation``, ``status`` and a short excerpt) for
     anything that does not fit; the export iterator calls this on each page it structures.
     """
+    problem = check_shape(data, target)
+    if problem is None:
+        # A page of models allocates thousands of objects; one model is not worth a pause.
+        if data.__class__ is list and len(data) > _PAUSE_FROM_ITEMS:
+            with gc_paused():
+                return structure_checked(data, target, operation=operation, status=status)
+        return structure_checked(data, target, operation=operation, status=status)
+    raise APIResponseValidationError(
+        problem, status=status, operation=operation, excerpt=_excerpt_of(data)
+    )
+
+
+_HOOKS: dict[Any, Callable[[Any, Any], Any]] = {}
+
+
+def _hook(target: Any) -> Callable[[Any, Any], Any]:
+    """The structure function for ``target``; a list of models skips cattrs' per-item dispatch."""
+    if typing.get_origin(target) is list:
+        (item,) = typing.get_args(target)
+        if isinstance(item, type) and issubclass(item, WireModel):
+            one = converter.get_structure_hook(item)
+            raw = getattr(one, "raw", None) or (lambda value: one(value, item))
+            return lambda data, _type: [raw(value) for value in data]
+    return converter.get_structure_hook(target)
+
+
+def structure_checked(data: Any, target: type[T], *, operation: str, status: int) -> T:
+    """``structure_response`` for data whose shape ``check_shape`` already accepted."""
+    hook = _HOOKS.get(target)
+    if hook is None:
+        hook = _HOOKS[target] = _hook(target)
     try:
-        problem = check_shape(data, target)
-        if problem is None:
-            with gc_paused(large=isinstance(data, (dict, list)) and len(data) > 0):
-                return converter.structure(data, target)
+        return hook(data, target)  # type: ignore[no-any-return]
     except _FAULTS as exc:
         problem = _describe(exc)
     raise APIResponseValidationError(

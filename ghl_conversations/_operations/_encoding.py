@@ -21,7 +21,7 @@ import orjson
 
 from .._dates import format_wire_datetime, to_epoch_ms
 from .._errors import APIResponseValidationError
-from .._models import check_shape, gc_paused, response_excerpt, structure_response, unstructure
+from .._models import check_shape, gc_paused, response_excerpt, structure_checked, unstructure
 from .._pipeline import WireCall
 from .._transport import FormPart, Response
 from ._checks import checker
@@ -210,22 +210,28 @@ def _make_parser(row: Endpoint[Any]) -> Callable[[Response], Any]:
 
         return text
 
+    def finish(response: Response) -> Any:
+        data = _decode(row, response)  # its shape is checked there
+        if kind is ResultKind.JSON:
+            return data
+        return structure_checked(data, target, operation=row.operation_id, status=response.status)
+
     def parse(response: Response) -> Any:
-        with gc_paused(large=len(response.content) > _LARGE_BODY):
-            data = _decode(row, response)
-            if kind is ResultKind.JSON:
-                return data
-            return structure_response(
-                data, target, operation=row.operation_id, status=response.status
-            )
+        # One GC pause around decoding and structuring, for bodies large enough to matter.
+        if len(response.content) > _LARGE_BODY:
+            with gc_paused():
+                return finish(response)
+        return finish(response)
 
     return parse
 
 
 def _make_decoder(row: Endpoint[Any]) -> Callable[[Response], Any]:
     def decode(response: Response) -> Any:
-        with gc_paused(large=len(response.content) > _LARGE_BODY):
-            return _decode(row, response)
+        if len(response.content) > _LARGE_BODY:
+            with gc_paused():
+                return _decode(row, response)
+        return _decode(row, response)
 
     return decode
 

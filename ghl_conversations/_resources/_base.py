@@ -19,6 +19,9 @@ __all__ = ["Resource", "ResourceContext", "verify_surface"]
 
 R = TypeVar("R")
 
+#: Per operationId: the argument holding files to upload, or None.
+_FILES_ARG: dict[str, str | None] = {}
+
 
 @attrs.frozen
 class ResourceContext:
@@ -60,11 +63,15 @@ class Resource:
     async def _run(self, row: Endpoint[R], values: Mapping[str, Any]) -> R:
         """Check ``values``, send the row's call and return the result the row promises."""
         files: list[FormPart] | None = None
-        for arg in row.args:
-            if arg.place == "files":
-                self._build(row, values)  # bad arguments fail before any file is read
-                # Reading files blocks: a worker thread does it.
-                files = await anyio.to_thread.run_sync(file_parts, values[arg.name])
+        files_arg = _FILES_ARG.get(row.operation_id, "")
+        if files_arg == "":
+            files_arg = _FILES_ARG[row.operation_id] = next(
+                (a.name for a in row.args if a.place == "files"), None
+            )
+        if files_arg is not None:
+            self._build(row, values)  # bad arguments fail before any file is read
+            # Reading files blocks: a worker thread does it.
+            files = await anyio.to_thread.run_sync(file_parts, values[files_arg])
         call = self._build(row, values, files)
         result: R = await self._context.core.send(call, self._context.options, parser(row))
         return result

@@ -173,7 +173,9 @@ async def _export(args: argparse.Namespace, locations: list[str], output: Output
             },
         )
         already = writer.written
+        # On a terminal only, and not when the messages themselves are printed on that terminal.
         show = not args.quiet and sys.stderr.isatty()
+        show = show and not (output.to_stdout and sys.stdout.isatty())
         with ProgressDisplay(sys.stderr, exports, enabled=show) as progress:
 
             async def pump(location: str, export: MessageExport) -> None:

@@ -17,7 +17,6 @@ import datetime as _dt
 import logging
 import math
 import time
-from collections.abc import AsyncGenerator
 from typing import Any, Literal
 
 from temporalio import activity
@@ -26,7 +25,6 @@ from temporalio.exceptions import ApplicationError
 from .._client import Client
 from .._dates import parse_wire_datetime
 from .._errors import APIStatusError, RateLimitError
-from .._models import to_dict
 from ._sink import ChunkWriter, Sink, SinkFactory, default_sinks
 from ._types import ChunkInput, ChunkPlan, ChunkResult, PlanInput
 
@@ -192,7 +190,7 @@ class FleetActivities:
             concurrency=chunk.concurrency,
             resume=(state or {}).get("export"),
         )
-        records = _wire_records(export)
+        records = export.raw()  # the wire dicts exactly as HighLevel sent them
         try:
             batch: list[dict[str, Any]] = []
             last_beat = time.monotonic()
@@ -251,18 +249,6 @@ class FleetActivities:
             await asyncio.sleep(min(until - now, self.heartbeat_every))
             activity.heartbeat(*info.heartbeat_details)  # keep the details for a later attempt
             now = time.time()
-
-
-async def _wire_records(export: Any) -> AsyncGenerator[dict[str, Any], None]:
-    """The export's messages as wire dicts: as sent (``export.raw()``) where the SDK offers it,
-    else converted back from the models; the export's checkpoint covers what was handed over."""
-    raw = getattr(export, "raw", None)
-    if callable(raw):
-        async for record in raw():
-            yield record
-    else:
-        async for message in export:
-            yield to_dict(message)
 
 
 async def _settle(writer: ChunkWriter, checkpoint: dict[str, Any], written: int, beat: Any) -> None:

@@ -143,15 +143,19 @@ class Dataset:
     # -- ids -------------------------------------------------------------------------------
 
     def message_id(self, index: int) -> str:
+        """The id of the message at ``index`` (ids encode their index: lookups need no table)."""
         return f"{self.tag}m{index:012d}"
 
     def conversation_id(self, conv: int) -> str:
+        """The id of conversation number ``conv``."""
         return f"{self.tag}c{conv:012d}"
 
     def contact_id(self, conv: int) -> str:
+        """The id of the contact of conversation number ``conv``."""
         return f"{self.tag}k{conv:012d}"
 
     def email_id(self, index: int) -> str:
+        """The id of the email record of the message at ``index``."""
         return f"{self.tag}e{index:012d}"
 
     def _decode(self, value: str, letter: str) -> int | None:
@@ -161,28 +165,35 @@ class Dataset:
         return int(digits) if digits.isdigit() else None
 
     def message_index(self, message_id: str) -> int | None:
+        """The index a generated message id encodes, or None for an id of another dataset."""
         index = self._decode(message_id, "m")
         return index if index is not None and index < self.count else None
 
     def conversation_index(self, conversation_id: str) -> int | None:
+        """The number a generated conversation id encodes, or None."""
         conv = self._decode(conversation_id, "c")
         return conv if conv is not None and conv < self.conversations else None
 
     def contact_index(self, contact_id: str) -> int | None:
+        """The conversation number a generated contact id encodes, or None."""
         conv = self._decode(contact_id, "k")
         return conv if conv is not None and conv < self.conversations else None
 
     def email_index(self, email_id: str) -> int | None:
+        """The index a generated email id encodes, or None."""
         index = self._decode(email_id, "e")
         return index if index is not None and index < self.count else None
 
     # -- generated messages ----------------------------------------------------------------
 
     def date_ms(self, index: int) -> int:
+        """When the message at ``index`` was added (epoch ms); two messages share each date, so
+        exports meet ties at page boundaries."""
         return self.start_ms + (index // 2) * self.step_ms
 
     @property
     def end_ms(self) -> int:
+        """When the newest generated message was added (epoch ms)."""
         return self.date_ms(max(0, self.count - 1))
 
     def _hash(self, index: int) -> int:
@@ -198,6 +209,7 @@ class Dataset:
         return message_type, number, channel
 
     def generate(self, index: int) -> dict[str, Any]:
+        """The message at ``index`` as HighLevel's wire dict, the same every time for a seed."""
         h = self._hash(index)
         message_type, number, _channel = self.kind(index, h)
         conv = index % self.conversations
@@ -243,6 +255,7 @@ class Dataset:
         return message
 
     def email(self, index: int) -> dict[str, Any]:
+        """The email record (get-email-by-id) of the message at ``index``."""
         message = self.generate(index)
         return {
             "id": self.email_id(index),
