@@ -50,19 +50,9 @@ def _undocumented(module_name: str) -> list[str]:
 
 
 PUBLIC_MODULES = [
-    pytest.param(
-        "ghl_conversations",
-        marks=pytest.mark.xfail(
-            strict=True, reason="FAILING (pipeline/auth): TokenStore.load and .save undocumented"
-        ),
-    ),
+    "ghl_conversations",
     "ghl_conversations.webhooks",
-    pytest.param(
-        "ghl_conversations.testing",
-        marks=pytest.mark.xfail(
-            strict=True, reason="FAILING (fake): 12 public Dataset methods undocumented"
-        ),
-    ),
+    "ghl_conversations.testing",
     "ghl_conversations.cli",
     "ghl_conversations.temporal",
     "ghl_conversations.dlt",
