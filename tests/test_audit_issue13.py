@@ -3,10 +3,13 @@ public test seam (``ghl.MockTransport`` with sync and async handlers is a ``Tran
 
 from __future__ import annotations
 
+import ast
 import enum
 import importlib
 import inspect
 import pathlib
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -50,19 +53,9 @@ def _undocumented(module_name: str) -> list[str]:
 
 
 PUBLIC_MODULES = [
-    pytest.param(
-        "ghl_conversations",
-        marks=pytest.mark.xfail(
-            strict=True, reason="FAILING (pipeline/auth): TokenStore.load and .save undocumented"
-        ),
-    ),
+    "ghl_conversations",
     "ghl_conversations.webhooks",
-    pytest.param(
-        "ghl_conversations.testing",
-        marks=pytest.mark.xfail(
-            strict=True, reason="FAILING (fake): 12 public Dataset methods undocumented"
-        ),
-    ),
+    "ghl_conversations.testing",
     "ghl_conversations.cli",
     "ghl_conversations.temporal",
     "ghl_conversations.dlt",
@@ -93,3 +86,54 @@ async def test_mock_transport_with_either_handler_is_a_transport(handler: Any) -
     async with transport.stream(request) as streamed:
         assert streamed.status == 200 and b'"m8"' in await streamed.read()
     await transport.aclose()
+
+
+def _layer_map() -> list[list[str]]:
+    """The layers the package docstring lists, top to bottom (each a list of names)."""
+    doc = ghl.__doc__ or ""
+    block = doc.split("each folder is one layer:", 1)[1].split("```")[1]
+    layers = []
+    for line in block.strip().splitlines():
+        head = line.split("  ", 1)[0]
+        layers.append(re.findall(r"(\w+)/", head) or [n.strip() for n in head.split(",")])
+    return layers
+
+
+def test_the_layer_map_names_every_folder_and_only_folders_that_exist() -> None:
+    named = {name for layer in _layer_map() for name in layer}
+    folders = {p.parent.name for p in PACKAGE.glob("*/__init__.py")}
+    assert folders <= named
+    assert all((PACKAGE / name).is_dir() or (PACKAGE / f"{name}.py").exists() for name in named)
+
+
+def _imports(path: pathlib.Path) -> Iterator[tuple[str, int]]:
+    """The package-relative modules ``path`` imports from the package, with their line."""
+    parts = list(path.relative_to(PACKAGE).with_suffix("").parts)
+    package = parts[:-1]
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.ImportFrom):
+            continue
+        if node.level:
+            base = package[: len(package) - (node.level - 1)]
+            target = ".".join([*base, *([node.module] if node.module else [])])
+        elif node.module and node.module.startswith("ghl_conversations."):
+            target = node.module.split(".", 1)[1]
+        else:
+            continue
+        if target:
+            yield target, node.lineno
+
+
+def test_no_module_imports_a_layer_above_its_own() -> None:
+    rank = {name: index for index, layer in enumerate(_layer_map()) for name in layer}
+    upward, checked = [], 0
+    for path in MODULES:
+        own = rank.get(path.relative_to(PACKAGE).parts[0].removesuffix(".py"))
+        if own is None:
+            continue
+        for target, line in _imports(path):
+            other = rank.get(target.split(".")[0])
+            checked += other is not None
+            if other is not None and other < own:
+                upward.append(f"{path.relative_to(PACKAGE)}:{line} imports {target}")
+    assert checked > 100 and upward == []
