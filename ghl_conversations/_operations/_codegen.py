@@ -129,9 +129,7 @@ def _annotations(rows: list[Endpoint[Any]]) -> list[str]:
 
 
 def _imports(module: ResourceModule, rows: list[Endpoint[Any]]) -> list[str]:
-    texts = [_STRING.sub("", text) for text in _annotations(rows)]
-    names = {n for text in texts for n in _IDENTIFIER.findall(text)}
-    names -= _BUILTINS
+    names = _names(_annotations(rows))
     models = sorted(names & set(_models.__all__), key=str.lower)
     unknown = names - set(models) - _PAGINATION - _TYPING - _OPERATIONS - {"Sequence", "_dt"}
     if unknown:
@@ -159,13 +157,11 @@ def _imports(module: ResourceModule, rows: list[Endpoint[Any]]) -> list[str]:
     return lines
 
 
-def generate(resource: str) -> str:
-    """The source of ``resource``'s generated module."""
-    module = RESOURCES[resource]
-    rows = [row for row in ROWS if row.resource == resource]
-    doc = module.doc.split("\n")
-    lines = [f'"""{doc[0]}', *doc[1:]]
-    lines += [
+def _header(doc: list[str]) -> list[str]:
+    """A generated module's docstring (``doc``, then how it is made) and its first import."""
+    return [
+        f'"""{doc[0]}',
+        *doc[1:],
         "",
         "Generated from the endpoint table by",
         "``python -m ghl_conversations._operations._codegen``: change the table and run it; do not",
@@ -175,6 +171,20 @@ def generate(resource: str) -> str:
         "from __future__ import annotations",
         "",
     ]
+
+
+def _names(annotations: Iterable[str]) -> set[str]:
+    """The identifiers ``annotations`` use (string literals and builtins left out)."""
+    texts = [_STRING.sub("", text) for text in annotations]
+    return {n for text in texts for n in _IDENTIFIER.findall(text)} - _BUILTINS
+
+
+def generate(resource: str) -> str:
+    """The source of ``resource``'s generated module."""
+    module = RESOURCES[resource]
+    rows = [row for row in ROWS if row.resource == resource]
+    doc = module.doc.split("\n")
+    lines = _header(doc)
     lines += _imports(module, rows)
     lines += ["", f'__all__ = ["{module.class_name}"]', "", ""]
     lines.append(f"class {module.class_name}({module.base}):")
@@ -219,24 +229,17 @@ def _filters_class(row: Endpoint[Any], listing: Listing) -> list[str]:
 def generate_filters() -> str:
     """The source of the module holding every ``Listing.filters_class``."""
     found = [(row, lst) for row in ROWS for lst in row.listings if lst.filters_class]
-    texts = [_STRING.sub("", a.annotation) for row, lst in found for a in _listing_args(row, lst)]
-    names = {n for text in texts for n in _IDENTIFIER.findall(text)} - _BUILTINS
+    names = _names(a.annotation for row, lst in found for a in _listing_args(row, lst))
     models = sorted(names & set(_models.__all__), key=str.lower)
     unknown = names - set(models) - {"_dt"}
     if unknown:
         raise ValueError(f"filters use names the generator cannot import: {sorted(unknown)}")
-    lines = [
-        '"""The iterators\' filters, each field one filter of its row: every filter list is',
-        "written once, in the endpoint table.",
-        "",
-        "Generated from the endpoint table by",
-        "``python -m ghl_conversations._operations._codegen``: change the table and run it; do not",
-        "edit this file (a test fails when it is stale).",
-        '"""',
-        "",
-        "from __future__ import annotations",
-        "",
-    ]
+    lines = _header(
+        [
+            "The iterators' filters, each field one filter of its row: every filter list is",
+            "written once, in the endpoint table.",
+        ]
+    )
     if "_dt" in names:
         lines += ["import datetime as _dt", ""]
     lines += ["import attrs", ""]

@@ -128,6 +128,14 @@ class _Judged:
     updated: int = 0
     stopped: bool = False
 
+    def count(
+        self, tally: Tally, resource: str, location: str, read: int, total: int | None
+    ) -> None:
+        """Add this page (``read`` items) to the load's tally and its progress (``total``: the
+        location's total, known on a full run only)."""
+        tally.add(resource, location, new=self.new, updated=self.updated, read=read)
+        tally.progress(resource, location, total)
+
 
 def _judge_page(
     state: LocationState,
@@ -216,14 +224,8 @@ async def _export_location(
         async with export:
             async for page in export.raw().pages():  # wire dicts: no models built
                 judged = _judge_page(state, _message_candidates(page.items), _same_row)
-                tally.add(
-                    "messages",
-                    location,
-                    new=judged.new,
-                    updated=judged.updated,
-                    read=len(page.items),
-                )
-                tally.progress("messages", location, export.total if state.full else None)
+                total = export.total if state.full else None
+                judged.count(tally, "messages", location, len(page.items), total)
                 budget.take(len(judged.rows))
                 if judged.rows:
                     yield judged.rows
@@ -252,14 +254,8 @@ async def _search_location(
             async for page in search.pages():
                 candidates = _conversation_candidates(state, page.items)
                 judged = _judge_page(state, candidates, conversation_row)
-                tally.add(
-                    "conversations",
-                    location,
-                    new=judged.new,
-                    updated=judged.updated,
-                    read=len(page.items),
-                )
-                tally.progress("conversations", location, search.total if state.full else None)
+                total = search.total if state.full else None
+                judged.count(tally, "conversations", location, len(page.items), total)
                 if judged.rows:
                     yield judged.rows
                 if judged.stopped:
