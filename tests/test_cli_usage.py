@@ -96,11 +96,6 @@ def test_cli_modules_import_nothing_heavy_at_load(module: str) -> None:
             assert not any(part in HEAVY for part in name.split(".")), (module, name)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ghl_conversations/__init__.py imports the client (and aiohttp) eagerly; "
-    "a lazy package __init__ (PEP 562) is needed, outside the CLI's files",
-)
 def test_help_does_not_load_the_http_stack() -> None:
     loaded = _modules_after("from ghl_conversations.cli import _main\n_main.build_parser()")
     assert "aiohttp" not in loaded
