@@ -4,9 +4,10 @@ Why generated hooks: an export structures millions of messages, and a frozen att
 plus generic per-field dispatch costs several microseconds a message. Each model therefore gets a
 structure function compiled once from its attrs fields. It keeps the decoded dict (``to_dict``
 returns it) and converts up front only the fields that need a conversion and can be invalid
-(dates, enums, nested models), so a bad answer fails at once; the fields passed through as sent
-(and ``extra``) are read from the kept dict on first access and cached. Scalars are never
-coerced: turning ``"12"`` into ``12`` is neither cheap nor lossless.
+(dates, nested models, an enum field holding something other than a string), so a bad answer
+fails at once; the fields passed through as sent, enum members of strings (any string is a valid
+open-enum value) and ``extra`` are read from the kept dict on first access and cached. Scalars
+are never coerced: turning ``"12"`` into ``12`` is neither cheap nor lossless.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def _strip_optional(tp: Any) -> Any:
         if len(args) == 1:
             return args[0]
     return tp
+
+
+def _is_open_enum(tp: Any) -> bool:
+    tp = _strip_optional(tp)
+    return isinstance(tp, type) and issubclass(tp, OpenStrEnum)
 
 
 def _enum_converter(cls: type[OpenStrEnum]) -> Callable[[Any], Any]:
@@ -213,6 +219,16 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
                 namespace[f"h{index}"] = helper
             expr = template.format(h=f"h{index}", v=f"v{index}")
             convert = eval(f"lambda v{index}: {expr}", namespace)
+            if _is_open_enum(field.type):
+                # Any string is a valid open-enum value (unknown ones are kept): only another
+                # type can be invalid, so a string's member is looked up on first access.
+                lines.append(
+                    f"    if (v{index} := raw.get({key!r})) is not None"
+                    f" and v{index}.__class__ is not str:"
+                )
+                lines.append(f"        d[{field.name!r}] = {expr}")
+                setattr(cls, field.name, _LazyField(field.name, key, default, factory, convert))
+                continue
             lines.append(f"    if (v{index} := raw.get({key!r})) is not None:")
             if _strip_optional(field.type) is _dt.datetime and first_date is not None:
                 # dateUpdated usually repeats dateAdded: parse that string once.

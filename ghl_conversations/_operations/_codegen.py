@@ -21,7 +21,7 @@ from .. import _models
 from ._row import Arg, Endpoint, Listing
 from ._rows import RESOURCES, ROWS, ResourceModule
 
-__all__ = ["generate", "main", "resource_path"]
+__all__ = ["FILTERS_PATH", "generate", "generate_filters", "main", "resource_path", "stale"]
 
 _PACKAGE = pathlib.Path(__file__).resolve().parent.parent
 _IDENTIFIER = re.compile(r"(?<![.\w])[A-Za-z_]\w*")
@@ -129,9 +129,7 @@ def _annotations(rows: list[Endpoint[Any]]) -> list[str]:
 
 
 def _imports(module: ResourceModule, rows: list[Endpoint[Any]]) -> list[str]:
-    texts = [_STRING.sub("", text) for text in _annotations(rows)]
-    names = {n for text in texts for n in _IDENTIFIER.findall(text)}
-    names -= _BUILTINS
+    names = _names(_annotations(rows))
     models = sorted(names & set(_models.__all__), key=str.lower)
     unknown = names - set(models) - _PAGINATION - _TYPING - _OPERATIONS - {"Sequence", "_dt"}
     if unknown:
@@ -159,13 +157,11 @@ def _imports(module: ResourceModule, rows: list[Endpoint[Any]]) -> list[str]:
     return lines
 
 
-def generate(resource: str) -> str:
-    """The source of ``resource``'s generated module."""
-    module = RESOURCES[resource]
-    rows = [row for row in ROWS if row.resource == resource]
-    doc = module.doc.split("\n")
-    lines = [f'"""{doc[0]}', *doc[1:]]
-    lines += [
+def _header(doc: list[str]) -> list[str]:
+    """A generated module's docstring (``doc``, then how it is made) and its first import."""
+    return [
+        f'"""{doc[0]}',
+        *doc[1:],
         "",
         "Generated from the endpoint table by",
         "``python -m ghl_conversations._operations._codegen``: change the table and run it; do not",
@@ -175,6 +171,20 @@ def generate(resource: str) -> str:
         "from __future__ import annotations",
         "",
     ]
+
+
+def _names(annotations: Iterable[str]) -> set[str]:
+    """The identifiers ``annotations`` use (string literals and builtins left out)."""
+    texts = [_STRING.sub("", text) for text in annotations]
+    return {n for text in texts for n in _IDENTIFIER.findall(text)} - _BUILTINS
+
+
+def generate(resource: str) -> str:
+    """The source of ``resource``'s generated module."""
+    module = RESOURCES[resource]
+    rows = [row for row in ROWS if row.resource == resource]
+    doc = module.doc.split("\n")
+    lines = _header(doc)
     lines += _imports(module, rows)
     lines += ["", f'__all__ = ["{module.class_name}"]', "", ""]
     lines.append(f"class {module.class_name}({module.base}):")
@@ -188,13 +198,72 @@ def generate(resource: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Where the iterators' filter classes (``Listing.filters_class``) are generated.
+FILTERS_PATH = _PACKAGE / "_pagination" / "_generated_filters.py"
+
+
+def _filter_field(row: Endpoint[Any], listing: Listing, arg: Arg) -> tuple[str, str, str | None]:
+    """A filter as the iterator keeps it: the row's type (dates already parsed), the listing's
+    default, and no ``None`` where the default is a value."""
+    default = None if arg.required else arg.default
+    if arg.name in listing.overrides:
+        default = listing.overrides[arg.name][1]
+    annotation = arg.annotation
+    if default is not None and default != "None":
+        annotation = annotation.removesuffix(" | None")
+    return arg.name, annotation, default
+
+
+def _filters_class(row: Endpoint[Any], listing: Listing) -> list[str]:
+    lines = ["@attrs.frozen", f"class {listing.filters_class}:"]
+    where = f"{row.resource}.{listing.method}"
+    lines.append(f'    """The filters of ``{where}``, as the table lists them."""')
+    lines.append("")
+    for name, annotation, default in (
+        _filter_field(row, listing, a) for a in _listing_args(row, listing)
+    ):
+        lines.append(f"    {name}: {annotation}" + (f" = {default}" if default else ""))
+    return lines
+
+
+def generate_filters() -> str:
+    """The source of the module holding every ``Listing.filters_class``."""
+    found = [(row, lst) for row in ROWS for lst in row.listings if lst.filters_class]
+    names = _names(a.annotation for row, lst in found for a in _listing_args(row, lst))
+    models = sorted(names & set(_models.__all__), key=str.lower)
+    unknown = names - set(models) - {"_dt"}
+    if unknown:
+        raise ValueError(f"filters use names the generator cannot import: {sorted(unknown)}")
+    lines = _header(
+        [
+            "The iterators' filters, each field one filter of its row: every filter list is",
+            "written once, in the endpoint table.",
+        ]
+    )
+    if "_dt" in names:
+        lines += ["import datetime as _dt", ""]
+    lines += ["import attrs", ""]
+    if models:
+        lines.append(f"from .._models import {', '.join(models)}")
+    quoted = ", ".join(f'"{lst.filters_class}"' for _, lst in found)
+    lines += ["", f"__all__ = [{quoted}]"]
+    for row, listing in found:
+        lines += ["", "", *_filters_class(row, listing)]
+    return "\n".join(lines) + "\n"
+
+
+def _generated() -> dict[pathlib.Path, str]:
+    modules = {resource_path(module): generate(name) for name, module in RESOURCES.items()}
+    modules[FILTERS_PATH] = generate_filters()
+    return modules
+
+
 def stale() -> list[pathlib.Path]:
     """The generated modules whose checked-in text differs from what the table generates."""
     return [
-        resource_path(module)
-        for name, module in RESOURCES.items()
-        if not resource_path(module).exists()
-        or resource_path(module).read_text(encoding="utf-8") != generate(name)
+        path
+        for path, text in _generated().items()
+        if not path.exists() or path.read_text(encoding="utf-8") != text
     ]
 
 
@@ -208,8 +277,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in out_of_date:
             print(f"stale: {path}", file=sys.stderr)
         return 1 if out_of_date else 0
-    for name, module in RESOURCES.items():
-        resource_path(module).write_text(generate(name), encoding="utf-8")
+    for path, text in _generated().items():
+        path.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -177,6 +177,9 @@ class Listing:
     omit: tuple[str, ...] = ()
     overrides: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
     extra: tuple[tuple[str, str, str], ...] = ()
+    #: The generated attrs class holding these filters (in ``_pagination``), if the iterator
+    #: keeps them (the export's checkpoint does): one field per filter, with the defaults above.
+    filters_class: str | None = None
 
 
 @attrs.frozen

@@ -91,6 +91,7 @@ EXPORT_MESSAGES_BY_LOCATION = Endpoint(
             "MessageExport",
             "_message_export",
             cursor="cursor",
+            filters_class="ExportFilterFields",
             overrides={
                 "start_date": ("DateInput | None", "None"),
                 "end_date": ("DateInput | None", "None"),

@@ -17,6 +17,8 @@ import attrs
 import orjson
 
 from .._dates import parse_wire_datetime
+from .._operations import EXPORT_SORT_BY, SORT_ORDERS
+from ._generated_filters import ExportFilterFields
 from ._ordering import Position, Window, exclusive_end
 
 __all__ = [
@@ -28,23 +30,14 @@ __all__ = [
 ]
 
 CHECKPOINT_VERSION = 1
-_SORT_BY = ("createdAt", "updatedAt")
-_SORT_ORDER = ("asc", "desc")
 
 
 @attrs.frozen
-class ExportFilters:
-    """What an export selects and how it is sorted (part of its checkpoint)."""
+class ExportFilters(ExportFilterFields):
+    """What an export selects and how it is sorted (part of its checkpoint).
 
-    location_id: str
-    channel: str | None = None
-    conversation_id: str | None = None
-    contact_id: str | None = None
-    start_date: _dt.datetime | None = None
-    end_date: _dt.datetime | None = None
-    sort_by: str = "createdAt"
-    sort_order: str = "desc"
-    limit: int = 100
+    Its fields are the export row's filters, generated from the endpoint table.
+    """
 
     def to_json(self) -> dict[str, Any]:
         """The filters as JSON values (dates in ISO 8601)."""
@@ -72,11 +65,13 @@ class ExportFilters:
             _require_str(values[key], f"filters.{key}", optional=True)
         for key in ("start_date", "end_date"):
             values[key] = _date(values[key], f"filters.{key}")
-        if values["sort_by"] not in _SORT_BY:
-            raise _bad("filters.sort_by", f"must be one of {list(_SORT_BY)}", values["sort_by"])
-        if values["sort_order"] not in _SORT_ORDER:
+        if values["sort_by"] not in EXPORT_SORT_BY:
             raise _bad(
-                "filters.sort_order", f"must be one of {list(_SORT_ORDER)}", values["sort_order"]
+                "filters.sort_by", f"must be one of {list(EXPORT_SORT_BY)}", values["sort_by"]
+            )
+        if values["sort_order"] not in SORT_ORDERS:
+            raise _bad(
+                "filters.sort_order", f"must be one of {list(SORT_ORDERS)}", values["sort_order"]
             )
         _require_count(values["limit"], "filters.limit")
         return cls(**values)

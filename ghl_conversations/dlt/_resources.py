@@ -15,9 +15,10 @@ operators.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import threading
-from collections.abc import AsyncGenerator, Callable, Iterator, Sequence
+from collections.abc import AsyncGenerator, Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import dlt
@@ -112,6 +113,76 @@ def _conversation_fingerprint(conversation: Conversation) -> str:
     return "|".join(p.isoformat() if isinstance(p, _dt.datetime) else str(p) for p in parts)
 
 
+#: One item of a page as the state judges it: (id, update time, creation time, fingerprint,
+#: the item); ``None`` says the page has reached the stop line.
+_Candidate = tuple[str, _dt.datetime | None, _dt.datetime | None, str, Any]
+
+
+@dataclasses.dataclass
+class _Judged:
+    """What one page brings to a load: the rows to write, how many are new or updated, and
+    whether the stop line was met (nothing after it is read)."""
+
+    rows: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    new: int = 0
+    updated: int = 0
+    stopped: bool = False
+
+    def count(
+        self, tally: Tally, resource: str, location: str, read: int, total: int | None
+    ) -> None:
+        """Add this page (``read`` items) to the load's tally and its progress (``total``: the
+        location's total, known on a full run only)."""
+        tally.add(resource, location, new=self.new, updated=self.updated, read=read)
+        tally.progress(resource, location, total)
+
+
+def _judge_page(
+    state: LocationState,
+    candidates: Iterable[_Candidate | None],
+    to_row: Callable[[Any], dict[str, Any]],
+) -> _Judged:
+    """The one walk over a page of either resource: each item judged by the location's state."""
+    judged = _Judged()
+    for candidate in candidates:
+        if candidate is None:
+            judged.stopped = True
+            break
+        key, value, added, fingerprint, item = candidate
+        verdict = state.judge(key, value, added, fingerprint)
+        if verdict == Verdict.STOP:
+            judged.stopped = True
+            break
+        if verdict == Verdict.SKIP:
+            continue
+        judged.new += verdict == Verdict.NEW
+        judged.updated += verdict == Verdict.UPDATED
+        judged.rows.append(to_row(item))
+    return judged
+
+
+def _same_row(row: dict[str, Any]) -> dict[str, Any]:
+    return row
+
+
+def _message_candidates(items: Iterable[dict[str, Any]]) -> Iterator[_Candidate]:
+    for raw in items:
+        row, message_id, value, fingerprint = message_row(raw)
+        yield message_id, value, row["dateAdded"], fingerprint, row
+
+
+def _conversation_candidates(
+    state: LocationState, items: Iterable[Conversation]
+) -> Iterator[_Candidate | None]:
+    for conversation in items:
+        value = conversation.last_message_date
+        if state.since is not None and value is not None and value < state.since:
+            yield None  # older than the last run's line: the rest is known
+            return
+        fingerprint = _conversation_fingerprint(conversation)
+        yield conversation.id, value, conversation.date_added, fingerprint, conversation
+
+
 class _Budget:
     """Rows one load may still take (the driver splits a long sync into several loads)."""
 
@@ -152,26 +223,13 @@ async def _export_location(
         )
         async with export:
             async for page in export.raw().pages():  # wire dicts: no models built
-                rows: list[dict[str, Any]] = []
-                new = updated = 0
-                stopped = False
-                for raw in page.items:
-                    row, message_id, value, fingerprint = message_row(raw)
-                    verdict = state.judge(message_id, value, row["dateAdded"], fingerprint)
-                    if verdict == Verdict.STOP:
-                        stopped = True
-                        break
-                    if verdict == Verdict.SKIP:
-                        continue
-                    new += verdict == Verdict.NEW
-                    updated += verdict == Verdict.UPDATED
-                    rows.append(row)
-                tally.add("messages", location, new=new, updated=updated, read=len(page.items))
-                tally.progress("messages", location, export.total if state.full else None)
-                budget.take(len(rows))
-                if rows:
-                    yield rows
-                if stopped:
+                judged = _judge_page(state, _message_candidates(page.items), _same_row)
+                total = export.total if state.full else None
+                judged.count(tally, "messages", location, len(page.items), total)
+                budget.take(len(judged.rows))
+                if judged.rows:
+                    yield judged.rows
+                if judged.stopped:
                     break
                 if stop is not None and stop.is_set():
                     raise SyncStopped("the sync was stopped; run it again to continue")
@@ -194,33 +252,13 @@ async def _search_location(
         )
         async with search:
             async for page in search.pages():
-                rows: list[dict[str, Any]] = []
-                new = updated = 0
-                stopped = False
-                for conversation in page.items:
-                    value = conversation.last_message_date
-                    if state.since is not None and value is not None and value < state.since:
-                        stopped = True
-                        break
-                    verdict = state.judge(
-                        conversation.id,
-                        value,
-                        conversation.date_added,
-                        _conversation_fingerprint(conversation),
-                    )
-                    if verdict == Verdict.STOP:
-                        stopped = True
-                        break
-                    if verdict == Verdict.SKIP:
-                        continue
-                    new += verdict == Verdict.NEW
-                    updated += verdict == Verdict.UPDATED
-                    rows.append(conversation_row(conversation))
-                tally.add("conversations", location, new=new, updated=updated, read=len(page.items))
-                tally.progress("conversations", location, search.total if state.full else None)
-                if rows:
-                    yield rows
-                if stopped:
+                candidates = _conversation_candidates(state, page.items)
+                judged = _judge_page(state, candidates, conversation_row)
+                total = search.total if state.full else None
+                judged.count(tally, "conversations", location, len(page.items), total)
+                if judged.rows:
+                    yield judged.rows
+                if judged.stopped:
                     break
     state.finish()
 

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
-from ._constants import API_VERSION
+from .._operations import API_VERSION
 from ._faults import Fault
 from ._http import EXPIRED_CURSOR, FAULT_KEY, FORM_KEY, Reject, json_response, token_of
 from ._ratelimit import RateLimited

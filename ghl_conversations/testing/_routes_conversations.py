@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ._constants import MESSAGES_PAGE_LIMITS, SEARCH_PAGE_LIMITS
+from .._operations import MESSAGES_PAGE_LIMITS, SEARCH_PAGE_LIMITS
 from ._http import Reject, json_response, read_json, require, stuck, token_of
 from ._ordering import MessageFilter, ordered_messages
 from ._state import FakeState

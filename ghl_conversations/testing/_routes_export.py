@@ -16,7 +16,7 @@ import orjson
 from aiohttp import web
 
 from .._dates import parse_wire_datetime, to_epoch_ms
-from ._constants import EXPORT_CHANNELS, EXPORT_PAGE_LIMITS, EXPORT_SORT_BY, SORT_ORDERS
+from .._operations import EXPORT_CHANNELS, EXPORT_PAGE_LIMITS, EXPORT_SORT_BY, SORT_ORDERS
 from ._data import Dataset
 from ._http import EXPIRED_CURSOR, Reject, json_response, stuck, token_of
 from ._ordering import Key, MessageFilter, ordered_messages

@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import web
 
-from ._constants import SEND_TYPES
+from .._operations import SEND_TYPES
 from ._http import Reject, json_response, read_json, require, token_of
 from ._state import FakeState
 

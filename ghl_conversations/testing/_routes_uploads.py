@@ -8,7 +8,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-from ._constants import ALLOWED_UPLOADS, UPLOAD_LIMIT, WHATSAPP_UPLOAD_LIMIT
+from .._operations import ALLOWED_EXTENSIONS, UPLOAD_LIMIT, WHATSAPP_UPLOAD_LIMIT
 from ._http import FORM_KEY, Reject, json_response, read_json, require, token_of
 from ._state import FakeState
 
@@ -50,7 +50,7 @@ class UploadRoutes:
         uploaded: dict[str, str] = {}
         for item in fields["fileAttachment"]:
             name = str(item["filename"] or "")
-            if name.rsplit(".", 1)[-1].lower() not in ALLOWED_UPLOADS:
+            if name.rsplit(".", 1)[-1].lower() not in ALLOWED_EXTENSIONS:
                 return json_response({"status": 415, "message": "Unsupported file type"}, 415)
             if item["size"] > UPLOAD_LIMIT:
                 return json_response({"status": 413, "message": "File too large"}, 413)
