@@ -118,25 +118,9 @@ def test_a_network_failure_is_one_line_and_exit_5_for_every_command(
 
 
 COMMANDS = ["export", "get-message", "send", "search", "sync", "fleet"]
-TOO_WIDE = {"export", "sync", "fleet"}
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        pytest.param(
-            c,
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="FAILING (cli): usage/example/description lines of 81-120 characters",
-            ),
-        )
-        if c in TOO_WIDE
-        else c
-        for c in ["", *COMMANDS]
-    ],
-    ids=lambda c: c or "top",
-)
+@pytest.mark.parametrize("command", ["", *COMMANDS], ids=lambda c: c or "top")
 def test_help_fits_an_80_column_terminal(command: str) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GHL_")}
     env.update(COLUMNS="80", LINES="24")

@@ -15,7 +15,18 @@ import pytest
 from ghl_conversations.cli import ExitCode
 from ghl_conversations.testing import FakeHighLevel, Fault
 
-from ._cli import COMMAND, ENV, connection, expected_ids, read_jsonl, run, start, wait_until
+from ._cli import (
+    COMMAND,
+    ENV,
+    connection,
+    expected_ids,
+    held_request,
+    read_jsonl,
+    run,
+    start,
+    wait_for,
+    wait_until,
+)
 
 EXPORT_PATH = "/conversations/messages/export"
 
@@ -31,22 +42,18 @@ def export_args(fake: FakeHighLevel, out: pathlib.Path, *extra: str) -> list[str
 
 
 def test_a_second_writer_is_refused_and_the_first_is_unharmed(
-    server: FakeHighLevel, tmp_path: pathlib.Path
+    server: FakeHighLevel, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "m.jsonl"
-    # The first run is mid-export (its second page requested), then frozen while others try.
-    server.faults.script(Fault("slow", path=EXPORT_PATH), Fault("slow", delay=1, path=EXPORT_PATH))
-    first = start(*export_args(server, out, "--page-size", "100"))
-    wait_until(lambda: len(server.faults.injected) == 2, first)
-    first.send_signal(signal.SIGSTOP)
-    try:
+    # The first run is mid-export (its second page requested and held) while others try.
+    with held_request(monkeypatch, EXPORT_PATH, nth=2) as second_page:
+        first = start(*export_args(server, out, "--page-size", "100"))
+        wait_for(second_page, first)
         for extra in ([], ["--resume"]):
             second = run(*export_args(server, out, "--page-size", "100", *extra))
             assert second.returncode == ExitCode.OUTPUT_CONFLICT
             assert "being written by another" in second.stderr and str(out) in second.stderr
             assert len(second.stderr.splitlines()) == 1
-    finally:
-        first.send_signal(signal.SIGCONT)
     _, stderr = first.communicate(timeout=120)
     assert first.returncode == 0, stderr
     ids = [m["id"] for m in read_jsonl(out)]
@@ -54,18 +61,18 @@ def test_a_second_writer_is_refused_and_the_first_is_unharmed(
 
 
 def test_a_fresh_export_forgets_the_old_checkpoint_before_touching_the_output(
-    server: FakeHighLevel, tmp_path: pathlib.Path
+    server: FakeHighLevel, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "m.jsonl"
     checkpoint = tmp_path / "m.jsonl.checkpoint"
     assert run(*export_args(server, out)).returncode == 0
     assert json.loads(checkpoint.read_text())["complete"] is True
     # A fresh run is killed while waiting for its first page (before its first checkpoint).
-    server.faults.script(Fault("slow", delay=5, path=EXPORT_PATH))
-    fresh = start(*export_args(server, out))
-    wait_until(lambda: len(server.faults.injected) == 1, fresh)
-    fresh.send_signal(signal.SIGKILL)
-    fresh.wait(timeout=60)
+    with held_request(monkeypatch, EXPORT_PATH) as first_page:
+        fresh = start(*export_args(server, out))
+        wait_for(first_page, fresh)
+        fresh.send_signal(signal.SIGKILL)
+        fresh.wait(timeout=60)
     assert not checkpoint.exists(), "a stale checkpoint survived over a new export"
     resumed = run(*export_args(server, out, "--resume"))
     assert resumed.returncode == 0, resumed.stderr
@@ -177,17 +184,15 @@ def test_closed_pipe_ends_quietly(tmp_path: pathlib.Path) -> None:
 
 
 def test_ctrl_c_keeps_what_was_written_and_resume_finishes(
-    server: FakeHighLevel, tmp_path: pathlib.Path
+    server: FakeHighLevel, tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out = tmp_path / "m.jsonl"
     # Interrupted while its fourth page is held back by the server.
-    server.faults.script(
-        *[Fault("slow", path=EXPORT_PATH)] * 3, Fault("slow", delay=2, path=EXPORT_PATH)
-    )
-    interrupted = start(*export_args(server, out, "--page-size", "100"))
-    wait_until(lambda: len(server.faults.injected) == 4, interrupted)
-    interrupted.send_signal(signal.SIGINT)
-    _, stderr = interrupted.communicate(timeout=60)
+    with held_request(monkeypatch, EXPORT_PATH, nth=4) as fourth_page:
+        interrupted = start(*export_args(server, out, "--page-size", "100"))
+        wait_for(fourth_page, interrupted)
+        interrupted.send_signal(signal.SIGINT)
+        _, stderr = interrupted.communicate(timeout=60)
     assert interrupted.returncode == ExitCode.INTERRUPTED
     assert stderr.splitlines() == [
         "ghl-conversations: interrupted; run again with --resume to continue an export"

@@ -51,6 +51,31 @@ def test_help_lists_the_exit_codes_without_docstring_markup(command: list[str]) 
     assert "``" not in done.stdout and ":class:" not in done.stdout
 
 
+@pytest.mark.parametrize("command", every_command(), ids=" ".join)
+def test_every_help_screen_fits_an_80_column_terminal(command: list[str]) -> None:
+    """Sub-actions too (``fleet export``): usage, descriptions and examples wrap at 80."""
+    done = run(*command, "--help", env={**ENV, "COLUMNS": "80", "LINES": "24"})
+    assert done.returncode == 0, done.stderr
+    assert [line for line in done.stdout.splitlines() if len(line) > 80] == []
+
+
+def test_the_cli_offers_exactly_the_api_values_of_the_endpoint_table() -> None:
+    """Channels, send types and sort orders come from the same ``Literal`` types as the table's
+    constants; a page size is checked against the table's limits."""
+    from ghl_conversations import _operations
+    from ghl_conversations.cli import _options
+
+    assert _options.EXPORT_CHANNELS == _operations.EXPORT_CHANNELS
+    assert _options.EXPORT_SORT_BY == _operations.EXPORT_SORT_BY
+    assert _options.SEND_TYPES == _operations.SEND_TYPES
+    low, high = _operations.EXPORT_PAGE_LIMITS
+    assert _options.page_size_argument(str(low)) == low
+    assert _options.page_size_argument(str(high)) == high
+    for outside in (low - 1, high + 1):
+        with pytest.raises(argparse.ArgumentTypeError):
+            _options.page_size_argument(str(outside))
+
+
 def test_help_lists_every_registered_command() -> None:
     done = run("--help")
     for command in COMMANDS:

@@ -8,11 +8,10 @@ from typing import Any
 
 from ._connection import connect
 from ._explain import UsageError
-from ._options import add_connection_options, integer_argument
+from ._options import SEND_TYPES, add_connection_options, choice_list, integer_argument
 
 __all__ = ["add_parser"]
 
-SEND_TYPES = ("SMS", "Email", "WhatsApp", "Custom")
 SEARCH_STATUSES = ("all", "read", "unread", "starred", "recents")
 
 
@@ -32,7 +31,13 @@ def add_parser(subparsers: Any) -> None:
         help="send a message; print the result as JSON",
         description="Send a message to a contact and print the API's answer as JSON.",
     )
-    send_parser.add_argument("--type", required=True, choices=SEND_TYPES)
+    send_parser.add_argument(
+        "--type",
+        required=True,
+        choices=SEND_TYPES,
+        metavar="TYPE",
+        help=f"the channel: {choice_list(SEND_TYPES)}",
+    )
     send_parser.add_argument("--contact", required=True, metavar="ID", help="contact id")
     send_parser.add_argument("--message", metavar="TEXT", help="text of the message")
     send_parser.add_argument("--subject", metavar="TEXT", help="email subject")

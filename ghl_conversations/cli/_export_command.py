@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING, Any
 
 from ._connection import connect
 from ._explain import OutputConflictError, UsageError
-from ._options import add_connection_options, date_argument, integer_argument
+from ._options import (
+    EXPORT_SORT_BY,
+    add_channel_option,
+    add_connection_options,
+    add_location_option,
+    add_page_size_option,
+    check_date_range,
+    check_unique,
+    date_argument,
+    integer_argument,
+    read_locations_file,
+)
 from ._progress import ProgressDisplay
 from ._writer import ExportWriter, OutputFile, checkpoint_path
 
@@ -27,7 +38,6 @@ __all__ = ["SANDBOX_LOCATION", "add_parser", "run"]
 
 #: The location the sandbox serves when no ``--location`` is named.
 SANDBOX_LOCATION = "sandboxLocation00001"
-CHANNELS = ("Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook")
 
 DESCRIPTION = """\
 Export every message of one or more locations, exactly as the API sends them.
@@ -40,7 +50,8 @@ Only one process may write an output at a time.
 examples:
   ghl-conversations export --sandbox --out messages.jsonl
   ghl-conversations export --location LOC --since 2024-01-01 --out m.jsonl
-  ghl-conversations export --location LOC --since 2024-01-01 --out m.jsonl --resume
+  ghl-conversations export --location LOC --since 2024-01-01 --out m.jsonl \\
+      --resume
 """
 
 
@@ -52,14 +63,12 @@ def add_parser(subparsers: Any) -> None:
         description=DESCRIPTION,
     )
     what = parser.add_argument_group("what to export")
-    what.add_argument(
-        "--location", action="append", default=[], metavar="ID", help="location id (repeat)"
-    )
+    add_location_option(what)
     what.add_argument("--locations-file", metavar="FILE", help="a file with one location id a line")
-    what.add_argument("--channel", choices=CHANNELS, help="only messages of this channel")
+    add_channel_option(what)
     what.add_argument("--since", type=date_argument, metavar="DATE", help="from this date on")
     what.add_argument("--until", type=date_argument, metavar="DATE", help="up to this date")
-    what.add_argument("--sort-by", choices=["createdAt", "updatedAt"], default="createdAt")
+    what.add_argument("--sort-by", choices=EXPORT_SORT_BY, default="createdAt")
     where = parser.add_argument_group("output")
     where.add_argument("--out", required=True, metavar="FILE", help="output file, - for stdout")
     where.add_argument("--format", choices=["jsonl", "csv"], default="jsonl")
@@ -69,9 +78,7 @@ def add_parser(subparsers: Any) -> None:
     how.add_argument(
         "--concurrency", type=integer_argument(1), default=1, metavar="N", help="cursors a location"
     )
-    how.add_argument(
-        "--page-size", type=integer_argument(10, 500), default=500, metavar="N", help="10..500"
-    )
+    add_page_size_option(how)
     add_connection_options(parser)
     parser.set_defaults(run=run)
 
@@ -79,13 +86,8 @@ def add_parser(subparsers: Any) -> None:
 def _locations(args: argparse.Namespace) -> list[str]:
     locations = list(args.location)
     if args.locations_file:
-        try:
-            with open(args.locations_file, encoding="utf-8") as handle:
-                locations += [line.strip() for line in handle if line.strip()]
-        except OSError as exc:
-            raise UsageError(f"{args.locations_file}: {exc.strerror or exc}") from None
-    if len(set(locations)) != len(locations):
-        raise UsageError("a location is named twice")
+        locations += read_locations_file(args.locations_file)
+    check_unique(locations)
     if not locations:
         if not args.sandbox:
             raise UsageError("name at least one --location (or use --sandbox)")
@@ -104,8 +106,7 @@ def _filters(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _check_arguments(args: argparse.Namespace) -> list[str]:
-    if args.since and args.until and args.until < args.since:
-        raise UsageError("--until is before --since")
+    check_date_range(args.since, args.until)
     if args.resume and args.out == "-":
         raise UsageError("--resume needs --out to be a file")
     return _locations(args)

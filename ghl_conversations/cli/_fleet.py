@@ -2,7 +2,8 @@
 
     ghl-conversations fleet demo
     ghl-conversations fleet worker --temporal HOST:PORT --token-file tokens.json
-    ghl-conversations fleet export --temporal HOST:PORT --locations-file locs.txt --out DIR --wait
+    ghl-conversations fleet export --temporal HOST:PORT --locations-file locs.txt \\
+        --out DIR --wait
     ghl-conversations fleet status --temporal HOST:PORT
 
 temporalio is imported inside the commands (``--help`` stays fast, and without the extra ``fleet``
@@ -29,11 +30,18 @@ from typing import Any, TextIO
 from .._dates import parse_wire_datetime
 from ._exit_codes import ExitCode
 from ._explain import UsageError, explain
+from ._options import (
+    add_channel_option,
+    add_page_size_option,
+    check_date_range,
+    check_unique,
+    integer_argument,
+    read_locations_file,
+)
 
 __all__ = ["add_parser", "main", "run"]
 
 INSTALL_HINT = "fleet needs the Temporal extra: pip install 'ghl-conversations[temporal]'"
-CHANNELS = ("Call", "SMS", "Email", "WhatsApp", "Instagram", "Facebook")
 #: Seconds to keep trying to reach Temporal (a server just started takes a moment).
 CONNECT_WAIT = 10.0
 
@@ -62,22 +70,14 @@ def _date(text: str) -> str:
         ) from None
 
 
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
-
-
-def _page_size(text: str) -> int:
-    value = int(text)
-    if not 10 <= value <= 500:
-        raise argparse.ArgumentTypeError("must be between 10 and 500")
-    return value
+_positive = integer_argument(1)
 
 
 def _seconds(text: str) -> float:
-    value = float(text)
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
     if value <= 0:
         raise argparse.ArgumentTypeError("must be a positive number of seconds")
     return value
@@ -98,8 +98,8 @@ def add_parser(subparsers: Any) -> None:
     fleet = subparsers.add_parser(
         "fleet",
         help="export many locations on Temporal (needs the [temporal] extra)",
-        description="Export many locations on Temporal: run workers, start or attach to a "
-        "fleet export, watch it, or try it all locally with 'fleet demo'.",
+        description="Export many locations on Temporal: run workers, start or attach to\n"
+        "a fleet export, watch it, or try it all locally with 'fleet demo'.",
     )
     actions = fleet.add_subparsers(dest="fleet_command", metavar="ACTION")
 
@@ -132,16 +132,14 @@ def add_parser(subparsers: Any) -> None:
     export.add_argument("--out", required=True, help="output directory every worker can reach")
     export.add_argument("--since", type=_date, help="first date (inclusive)")
     export.add_argument("--until", type=_date, help="last date (inclusive)")
-    export.add_argument("--channel", choices=CHANNELS, help="only this channel")
+    add_channel_option(export)
     export.add_argument(
         "--chunk-messages", type=_positive, default=50_000, help="messages per chunk (about)"
     )
     export.add_argument(
         "--concurrency", type=_positive, default=4, help="parallel windows inside a chunk"
     )
-    export.add_argument(
-        "--page-size", type=_page_size, default=500, help="messages per request (10-500)"
-    )
+    add_page_size_option(export)
     export.add_argument(
         "--chunks-per-run",
         type=_positive,
@@ -262,15 +260,10 @@ async def _worker(args: argparse.Namespace) -> int:
 
 
 def _read_locations(path: str) -> list[str]:
-    try:
-        with open(path, encoding="utf-8") as handle:
-            locations = [line.strip() for line in handle if line.strip()]
-    except OSError as error:
-        raise UsageError(f"cannot read --locations-file: {error.strerror}") from None
+    locations = read_locations_file(path)
     if not locations:
         raise UsageError("--locations-file names no location")
-    if len(set(locations)) != len(locations):
-        raise UsageError("a location is named twice in --locations-file")
+    check_unique(locations)
     return locations
 
 
@@ -283,8 +276,7 @@ async def _export(args: argparse.Namespace) -> int:
     )
 
     locations = _read_locations(args.locations_file)
-    if args.since and args.until and args.until < args.since:
-        raise UsageError("--until is before --since")
+    check_date_range(args.since, args.until)
     sink = DirectorySink(args.out)
     template = LocationExportInput(
         location_id=locations[0],

@@ -15,25 +15,49 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import re
+import typing
+from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from .._models import ExportChannel, ExportSortBy, SendType
 from ._exit_codes import ExitCode
 from ._explain import UsageError
 
 __all__ = [
+    "EXPORT_CHANNELS",
+    "EXPORT_SORT_BY",
+    "SEND_TYPES",
     "PROGRAM",
     "CLIParser",
     "HelpFormatter",
+    "add_channel_option",
     "add_connection_options",
+    "add_location_option",
+    "add_page_size_option",
     "add_verbosity",
+    "check_date_range",
+    "check_unique",
+    "choice_list",
     "date_argument",
     "exit_code_epilog",
     "integer_argument",
+    "page_size_argument",
+    "read_locations_file",
     "plain_text",
     "verbosity",
 ]
 
 PROGRAM = "ghl-conversations"
+
+# The API's allowed values, read from the models' ``Literal`` types exactly as
+# ``ghl_conversations._operations`` reads them (its package loads the HTTP stack, which --help
+# must not); tests/test_cli_usage.py checks they equal the ``_operations`` constants.
+#: ``--channel`` values of the export.
+EXPORT_CHANNELS: tuple[str, ...] = typing.get_args(ExportChannel)
+#: ``--sort-by`` values of the export.
+EXPORT_SORT_BY: tuple[str, ...] = typing.get_args(ExportSortBy)
+#: ``send --type`` values.
+SEND_TYPES: tuple[str, ...] = typing.get_args(SendType)
 
 
 _ROLE = re.compile(r":[a-z]+:`~?([^`]+)`")
@@ -114,6 +138,73 @@ def integer_argument(low: int, high: int | None = None) -> Any:
 
     whole_number.__name__ = "number"
     return whole_number
+
+
+def choice_list(choices: Sequence[str]) -> str:
+    """The allowed values as a help text lists them (wrapped with the help, unlike ``{a,b}``)."""
+    return ", ".join(choices)
+
+
+def page_size_argument(text: str) -> int:
+    """An argparse ``type=`` for ``--page-size``: the export's page-size limits, imported from
+    the endpoint table when a value is checked (not at load: ``--help`` skips the HTTP stack)."""
+    from .._operations import EXPORT_PAGE_LIMITS
+
+    low, high = EXPORT_PAGE_LIMITS
+    return int(integer_argument(low, high)(text))
+
+
+page_size_argument.__name__ = "number"
+
+
+def add_page_size_option(group: Any, *, default: int = 500) -> None:
+    """``--page-size N``: messages per export request, within the API's limits."""
+    group.add_argument(
+        "--page-size",
+        type=page_size_argument,
+        default=default,
+        metavar="N",
+        help="messages per request, within the API's export page limits",
+    )
+
+
+def add_channel_option(group: Any) -> None:
+    """``--channel CHANNEL``: one of the export's channels (listed in the help text)."""
+    group.add_argument(
+        "--channel",
+        choices=EXPORT_CHANNELS,
+        metavar="CHANNEL",
+        help=f"only messages of this channel: {choice_list(EXPORT_CHANNELS)}",
+    )
+
+
+def read_locations_file(path: str) -> list[str]:
+    """The location ids of ``--locations-file`` (one a line, blank lines skipped); a file that
+    cannot be read is a usage error naming it."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return [line.strip() for line in handle if line.strip()]
+    except OSError as exc:
+        raise UsageError(f"{path}: {exc.strerror or exc}") from None
+
+
+def check_unique(locations: Sequence[str]) -> None:
+    """A location named twice would be exported twice: refused before anything is sent."""
+    if len(set(locations)) != len(locations):
+        raise UsageError("a location is named twice")
+
+
+def check_date_range(since: object, until: object) -> None:
+    """``--until`` before ``--since`` selects nothing: refused before anything is sent."""
+    if since and until and until < since:  # type: ignore[operator]
+        raise UsageError("--until is before --since")
+
+
+def add_location_option(group: Any) -> None:
+    """``--location ID``, repeatable, collected into a list."""
+    group.add_argument(
+        "--location", action="append", default=[], metavar="ID", help="location id (repeat)"
+    )
 
 
 def date_argument(text: str) -> _dt.datetime:

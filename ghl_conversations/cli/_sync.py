@@ -2,11 +2,12 @@
 
     ghl-conversations sync --sandbox                       # no account needed
     ghl-conversations sync --location LOC --to ghl.duckdb
-    ghl-conversations sync --location A --location B --to postgresql://user@host/db
+    ghl-conversations sync --location A --location B \\
+        --to postgresql://user@host/db
 
-dlt and DuckDB come with the ``[dlt]`` extra (``[postgres]`` adds PostgreSQL); without them the
-command says what to install. dlt's anonymous telemetry is off here unless
-``RUNTIME__DLTHUB_TELEMETRY`` says otherwise.
+dlt and DuckDB come with the ``[dlt]`` extra (``[postgres]`` adds
+PostgreSQL); without them the command says what to install. dlt's anonymous
+telemetry is off here unless ``RUNTIME__DLTHUB_TELEMETRY`` says otherwise.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from typing import Any, TextIO
 from ._connection import connect
 from ._exit_codes import ExitCode
 from ._explain import UsageError
-from ._options import add_connection_options, date_argument, integer_argument
+from ._options import (
+    add_connection_options,
+    add_location_option,
+    add_page_size_option,
+    check_unique,
+    date_argument,
+    integer_argument,
+)
 from ._progress import ProgressDisplay
 
 __all__ = ["add_parser", "main", "run"]
@@ -39,9 +47,7 @@ def add_parser(subparsers: Any) -> None:
         description=__doc__,
     )
     what = parser.add_argument_group("what to sync")
-    what.add_argument(
-        "--location", action="append", default=[], metavar="ID", help="location id (repeat)"
-    )
+    add_location_option(what)
     what.add_argument(
         "--since", type=date_argument, metavar="DATE", help="only messages created from then on"
     )
@@ -69,9 +75,7 @@ def add_parser(subparsers: Any) -> None:
         metavar="N",
         help="messages per committed load: a killed sync re-reads at most this many",
     )
-    how.add_argument(
-        "--page-size", type=integer_argument(10, 500), default=500, metavar="N", help="10..500"
-    )
+    add_page_size_option(how)
     how.add_argument("--quiet", action="store_true", help="no progress lines")
     add_connection_options(parser)
     parser.set_defaults(run=run)
@@ -134,8 +138,7 @@ def _check_installed(destination: str) -> None:
 async def run(args: argparse.Namespace) -> int:
     """Run ``sync`` for parsed arguments; returns the exit code."""
     locations = list(args.location)
-    if len(set(locations)) != len(locations):
-        raise UsageError("a location is named twice")
+    check_unique(locations)
     tables = [t.strip() for t in args.tables.split(",") if t.strip()]
     if not tables or set(tables) - {"messages", "conversations"}:
         raise UsageError("--tables takes messages, conversations or both")
