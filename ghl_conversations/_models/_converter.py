@@ -73,9 +73,19 @@ def _strip_optional(tp: Any) -> Any:
     return tp
 
 
-def _is_open_enum(tp: Any) -> bool:
+def _always_valid(tp: Any) -> type | None:
+    """The wire type (``str``, ``dict``) whose values are always valid for ``tp``, if any: open
+    enums take any string; a model whose fields are all optional and passed through as sent
+    (``MessageMeta``) takes any object."""
     tp = _strip_optional(tp)
-    return isinstance(tp, type) and issubclass(tp, OpenStrEnum)
+    if isinstance(tp, type) and issubclass(tp, OpenStrEnum):
+        return str
+    if _is_model(tp):
+        attrs.resolve_types(tp)
+        fields = [f for f in attrs.fields(tp) if f.init and f.name != "extra"]
+        if all(f.default is not attrs.NOTHING and _field_converter(f.type) is None for f in fields):
+            return dict
+    return None
 
 
 def _enum_converter(cls: type[OpenStrEnum]) -> Callable[[Any], Any]:
@@ -219,12 +229,14 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
                 namespace[f"h{index}"] = helper
             expr = template.format(h=f"h{index}", v=f"v{index}")
             convert = eval(f"lambda v{index}: {expr}", namespace)
-            if _is_open_enum(field.type):
-                # Any string is a valid open-enum value (unknown ones are kept): only another
-                # type can be invalid, so a string's member is looked up on first access.
+            always_valid = _always_valid(field.type)
+            if always_valid is not None:
+                # A value of that type cannot be invalid (any string is an open-enum value, any
+                # object a model without checked fields): it is converted on first access; a
+                # value of another type is converted now, so that it fails at once.
                 lines.append(
                     f"    if (v{index} := raw.get({key!r})) is not None"
-                    f" and v{index}.__class__ is not str:"
+                    f" and v{index}.__class__ is not {always_valid.__name__}:"
                 )
                 lines.append(f"        d[{field.name!r}] = {expr}")
                 setattr(cls, field.name, _LazyField(field.name, key, default, factory, convert))
