@@ -333,11 +333,6 @@ async def test_a_one_off_invalid_export_page_is_retried_and_the_export_is_exact(
 # --- closing the client stops a running download with ClientClosedError ---
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FAILING (pipeline/transport): aclose() during messages.recording_chunks escapes "
-    "as aiohttp's bare RuntimeError('Connection closed.')",
-)
 @pytest.mark.filterwarnings("error")
 async def test_closing_the_client_stops_a_running_download_with_client_closed_error(
     clock: ManualClock,
