@@ -63,11 +63,6 @@ CONVERSATION = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FAILING (operations: models): primitive fields are not validated; "
-    "search_page returns total='x' as is",
-)
 @pytest.mark.parametrize("total", ["x", [1], {"n": 1}])
 async def test_a_search_page_whose_total_is_not_a_count_is_refused(total: object) -> None:
     page = {"conversations": [CONVERSATION], "total": total}
@@ -77,11 +72,6 @@ async def test_a_search_page_whose_total_is_not_a_count_is_refused(total: object
             await client.conversations.search_page("loc")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FAILING (operations/pagination): a full search page with total='x' escapes as a "
-    "bare TypeError ('>=' not supported between int and str)",
-)
 async def test_a_search_whose_total_is_not_a_count_raises_a_typed_error(
     fake: FakeHighLevel, fake_client: ghl.Client
 ) -> None:
@@ -314,18 +304,8 @@ ONE_OFF = [
     Fault("redirect", path="/export$"),
     Fault("malformed_field", path="/export$", field="messages", value="oops"),
     Fault("malformed_field", path="/export$", field="messages", value=[1, 2]),
-    *[
-        pytest.param(
-            Fault("malformed_field", path="/export$", field=field, value=value),
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="FAILING (pagination/operations): an export page's nextCursor type and "
-                "dates are checked after the attempt loop, so a one-off bad value fails the "
-                "export at once instead of being retried like every other invalid read answer",
-            ),
-        )
-        for field, value in [("nextCursor", 42), ("dateAdded", "not-a-date")]
-    ],
+    Fault("malformed_field", path="/export$", field="nextCursor", value=42),
+    Fault("malformed_field", path="/export$", field="dateAdded", value="not-a-date"),
 ]
 
 
@@ -353,11 +333,6 @@ async def test_a_one_off_invalid_export_page_is_retried_and_the_export_is_exact(
 # --- closing the client stops a running download with ClientClosedError ---
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="FAILING (pipeline/transport): aclose() during messages.recording_chunks escapes "
-    "as aiohttp's bare RuntimeError('Connection closed.')",
-)
 @pytest.mark.filterwarnings("error")
 async def test_closing_the_client_stops_a_running_download_with_client_closed_error(
     clock: ManualClock,

@@ -192,6 +192,7 @@ async def test_cancelling_the_consumer_stops_the_export(
     async with FakeHighLevel(messages=2_000, clock=clock, latency=0.05) as fake:
         async with fake.client() as client:
             received: list[str] = []
+            enough = asyncio.Event()
 
             async def consume() -> None:
                 async with client.messages.export(
@@ -199,17 +200,21 @@ async def test_cancelling_the_consumer_stops_the_export(
                 ) as export:
                     async for message in export:
                         received.append(message.id)
+                        if len(received) == 15:
+                            enough.set()
 
             before = sdk_tasks()
             task = asyncio.create_task(consume())
-            while len(received) < 15:
-                await asyncio.sleep(0.01)
+            await enough.wait()
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
                 await task
             assert await settle(before) == set()
+            transport = client.transport
+            assert isinstance(transport, ghl.AiohttpTransport)
+            assert transport.stats.in_flight == 0  # no request left running or checked out
             requests_then = fake.request_count
-            await asyncio.sleep(0.2)
+            await clock.sleep(1.0)  # past the fake's latency: a straggler would have arrived
             assert fake.request_count == requests_then
 
 

@@ -7,8 +7,6 @@ exactly once the server is healthy again.
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 import ghl_conversations as ghl
@@ -155,8 +153,11 @@ async def test_closing_the_client_stops_a_running_export(
         assert taken < 120 + 50 * (concurrency + 2)  # at most what was already fetched
         assert not export.done
         assert await settle(before) == set()
+        transport = client.transport
+        assert isinstance(transport, ghl.AiohttpTransport)
+        assert transport.stats.in_flight == 0  # nothing left running or checked out
         requests_then = fake.request_count
-        await asyncio.sleep(0.05)
+        await clock.sleep(1.0)  # a straggler, if any, would have arrived by now
         assert fake.request_count == requests_then
 
 

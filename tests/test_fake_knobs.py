@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -15,6 +14,8 @@ from hypothesis import strategies as st
 
 from ghl_conversations.testing import FakeHighLevel, Fault, ManualClock
 from ghl_conversations.testing._data import format_ms
+
+from ._applied import watch_faults
 
 
 @pytest_asyncio.fixture
@@ -75,12 +76,22 @@ async def test_reset_drops_the_connection(fake: FakeHighLevel, raw: aiohttp.Clie
             await response.read()
 
 
+async def _status(raw: aiohttp.ClientSession, url: str) -> int:
+    async with raw.get(url) as response:
+        await response.read()
+        return response.status
+
+
 async def test_slow_holds_the_response(fake: FakeHighLevel, raw: aiohttp.ClientSession) -> None:
-    fake.faults.script(Fault("slow", delay=0.3))
-    started = time.monotonic()
-    async with raw.get(message_url(fake)) as response:
-        assert response.status == 200
-    assert time.monotonic() - started >= 0.3
+    fake.faults.script(Fault("slow", delay=1.0))
+    reached = watch_faults(fake, 1)
+    held = asyncio.create_task(_status(raw, message_url(fake)))
+    await reached.wait()  # the slow request is inside the server
+    # A request sent after it is answered first: the first one is held back.
+    quick = asyncio.create_task(_status(raw, message_url(fake)))
+    done, _ = await asyncio.wait({held, quick}, return_when=asyncio.FIRST_COMPLETED)
+    assert done == {quick} and quick.result() == 200
+    assert await held == 200
 
 
 async def test_apply_then_error_applies_the_change(
@@ -121,11 +132,22 @@ async def test_random_faults_follow_the_rate(
 
 
 async def test_latency_delays_every_request() -> None:
-    async with FakeHighLevel(messages=5, latency=0.1) as fake, fake.client() as client:
-        started = time.monotonic()
-        await asyncio.gather(*(client.messages.get(fake.dataset.message_id(0)) for _ in range(5)))
-        elapsed = time.monotonic() - started
-    assert elapsed >= 0.1 and fake.request_count == 5
+    async with (
+        FakeHighLevel(messages=5, latency=0.5) as slow,
+        slow.client() as slow_client,
+        FakeHighLevel(messages=5) as quick,
+        quick.client() as quick_client,
+    ):
+        delayed = {
+            asyncio.create_task(slow_client.messages.get(slow.dataset.message_id(0)))
+            for _ in range(5)
+        }
+        baseline = asyncio.create_task(quick_client.messages.get(quick.dataset.message_id(0)))
+        # Sent after them, the same call to a fake without latency is answered first.
+        done, _ = await asyncio.wait({*delayed, baseline}, return_when=asyncio.FIRST_COMPLETED)
+        assert done == {baseline}
+        await asyncio.gather(*delayed)
+    assert slow.request_count == 5
 
 
 async def test_knobs_turned_while_the_fake_runs_take_effect(

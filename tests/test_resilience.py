@@ -10,6 +10,8 @@ import pytest
 import ghl_conversations as ghl
 from ghl_conversations.testing import FakeHighLevel, Fault, ManualClock
 
+from ._applied import watch_faults
+
 
 async def test_export_of_10000_messages_under_10_percent_faults_is_exact(
     clock: ManualClock, caplog: pytest.LogCaptureFixture
@@ -160,14 +162,16 @@ async def test_timeouts_per_client_and_per_call(fake: FakeHighLevel) -> None:
 async def test_cancelling_a_call_mid_flight_leaves_the_pool_healthy(fake: FakeHighLevel) -> None:
     async with fake.client(pool_limit=2, clock=ghl.SystemClock()) as client:
         fake.faults.script(Fault("slow", delay=2.0), Fault("slow", delay=2.0))
+        both_held = watch_faults(fake, 2)  # both requests are being held by the server
         tasks = [
             asyncio.create_task(client.messages.get(fake.dataset.message_id(0))) for _ in range(2)
         ]
-        await asyncio.sleep(0.2)
+        await both_held.wait()
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        got = await asyncio.wait_for(client.messages.get(fake.dataset.message_id(1)), 3)
+        assert all(task.cancelled() for task in tasks)
+        got = await client.messages.get(fake.dataset.message_id(1))
         assert got.id == fake.dataset.message_id(1)
         assert client.rate_limit_snapshot()["in_window"] == 3
 

@@ -185,7 +185,7 @@ async def bot() -> AsyncIterator[tuple[str, list[webhooks.WebhookEvent]]]:
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     yield f"http://127.0.0.1:{port}/ghl", received
     await runner.cleanup()
 

@@ -85,7 +85,7 @@ async def aiohttp_server(bot: Bot, verifier: webhooks.Verifier | None) -> AsyncI
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    port = runner.addresses[0][1]
     try:
         async with over_tcp(f"http://127.0.0.1:{port}/ghl") as post:
             yield post

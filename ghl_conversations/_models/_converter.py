@@ -7,7 +7,8 @@ returns it) and converts up front only the fields that need a conversion and can
 (dates, nested models, an enum field holding something other than a string), so a bad answer
 fails at once; the fields passed through as sent, enum members of strings (any string is a valid
 open-enum value) and ``extra`` are read from the kept dict on first access and cached. Scalars
-are never coerced: turning ``"12"`` into ``12`` is neither cheap nor lossless.
+are never coerced: turning ``"12"`` into ``12`` is neither cheap nor lossless; instead each
+present typed field's JSON type is checked (one class test), so a wrong type fails at once too.
 """
 
 from __future__ import annotations
@@ -73,9 +74,19 @@ def _strip_optional(tp: Any) -> Any:
     return tp
 
 
-def _is_open_enum(tp: Any) -> bool:
+def _always_valid(tp: Any) -> type | None:
+    """The wire type (``str``, ``dict``) whose values are always valid for ``tp``, if any: open
+    enums take any string; a model whose fields are all optional and passed through as sent
+    (``MessageMeta``) takes any object."""
     tp = _strip_optional(tp)
-    return isinstance(tp, type) and issubclass(tp, OpenStrEnum)
+    if isinstance(tp, type) and issubclass(tp, OpenStrEnum):
+        return str
+    if _is_model(tp):
+        attrs.resolve_types(tp)
+        fields = [f for f in attrs.fields(tp) if f.init and f.name != "extra"]
+        if all(f.default is not attrs.NOTHING and _field_converter(f.type) is None for f in fields):
+            return dict
+    return None
 
 
 def _enum_converter(cls: type[OpenStrEnum]) -> Callable[[Any], Any]:
@@ -115,6 +126,35 @@ def _field_converter(tp: Any) -> tuple[str, Any] | None:
             item_fn = eval("lambda v: " + template.format(h="h", v="v"), namespace)
             return "[{h}(item) for item in {v}]", item_fn
     return None
+
+
+# The JSON types a pass-through field accepts, by its annotation. Scalars are never coerced, so
+# a value of another JSON type (``"x"`` for a count, a list for a string) would reach the user as
+# is: it is refused while structuring, one class check per present field. A float field takes an
+# integer (JSON does not tell ``1`` from ``1.0``). Fields HighLevel fills with varying types
+# (``meta.callDuration`` is a number or a string) are typed ``Any`` and stay open.
+_WIRE_TYPES: dict[Any, tuple[type, ...]] = {
+    str: (str,),
+    int: (int,),
+    float: (float, int),
+    bool: (bool,),
+    dict: (dict,),
+    list: (list,),
+}
+
+
+def _wire_types(tp: Any) -> tuple[tuple[type, ...], tuple[type, ...] | None] | None:
+    """``(accepted classes, accepted item classes or None)`` for a pass-through field, or None
+    when its annotation does not say (``Any``, unions)."""
+    tp = _strip_optional(tp)
+    origin = typing.get_origin(tp) or tp
+    accepted = _WIRE_TYPES.get(origin)
+    if accepted is None:
+        return None
+    if origin is list:
+        (item,) = typing.get_args(tp) or (Any,)
+        return accepted, _WIRE_TYPES.get(item) if item in (str, int, float, bool) else None
+    return accepted, None
 
 
 def _raw_structure_fn(cls: type[WireModel]) -> Callable[[Any], WireModel]:
@@ -219,12 +259,14 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
                 namespace[f"h{index}"] = helper
             expr = template.format(h=f"h{index}", v=f"v{index}")
             convert = eval(f"lambda v{index}: {expr}", namespace)
-            if _is_open_enum(field.type):
-                # Any string is a valid open-enum value (unknown ones are kept): only another
-                # type can be invalid, so a string's member is looked up on first access.
+            always_valid = _always_valid(field.type)
+            if always_valid is not None:
+                # A value of that type cannot be invalid (any string is an open-enum value, any
+                # object a model without checked fields): it is converted on first access; a
+                # value of another type is converted now, so that it fails at once.
                 lines.append(
                     f"    if (v{index} := raw.get({key!r})) is not None"
-                    f" and v{index}.__class__ is not str:"
+                    f" and v{index}.__class__ is not {always_valid.__name__}:"
                 )
                 lines.append(f"        d[{field.name!r}] = {expr}")
                 setattr(cls, field.name, _LazyField(field.name, key, default, factory, convert))
@@ -237,6 +279,19 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
             lines.append(f"        d[{field.name!r}] = {expr}")
             if _strip_optional(field.type) is _dt.datetime and first_date is None:
                 first_date = (f"v{index}", field.name)
+        if conversion is None and (wire_types := _wire_types(field.type)) is not None:
+            accepted, items = wire_types
+            namespace[f"ok{index}"] = accepted[0] if len(accepted) == 1 else frozenset(accepted)
+            test = (
+                f"c{index}.__class__ is not ok{index}"
+                if len(accepted) == 1
+                else f"c{index}.__class__ not in ok{index}"
+            )
+            if items is not None:
+                namespace[f"items{index}"] = frozenset(items)
+                test += f" or not items{index}.issuperset(map(type, c{index}))"
+            lines.append(f"    if (c{index} := raw.get({key!r})) is not None and ({test}):")
+            lines.append(f"        raise TypeError(bad({cls.__name__!r}, {key!r}, c{index}))")
         setattr(cls, field.name, _LazyField(field.name, key, default, factory, convert))
     cls.extra = _LazyExtra(known)  # type: ignore[assignment]
     lines.append("    return obj")
@@ -249,6 +304,7 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
         raise TypeError(f"{cls.__name__} needs a JSON object, got {type(raw).__name__}")
 
     namespace["fallback"] = fallback
+    namespace["bad"] = _wrong_type
     exec("\n".join(lines), namespace)
     structure_model = namespace["structure_model"]
 
@@ -260,6 +316,10 @@ def _make_structure(cls: type[WireModel]) -> Callable[[Any, Any], WireModel]:
 
     checked.raw = structure_model  # type: ignore[attr-defined]
     return checked
+
+
+def _wrong_type(model: str, key: str, value: Any) -> str:
+    return f"{model}.{key} has the wrong JSON type ({type(value).__name__})"
 
 
 def _make_unstructure(cls: type[WireModel]) -> Callable[[WireModel], dict[str, Any]]:

@@ -8,6 +8,7 @@ the export iterator uses it on the pages it structures itself.
 
 from __future__ import annotations
 
+import datetime as _dt
 import operator
 import re
 import typing
@@ -19,8 +20,9 @@ import attrs
 import cattrs
 import orjson
 
+from .._dates import parse_wire_datetime
 from .._errors import APIResponseValidationError
-from ._converter import converter, gc_paused, wire_name
+from ._converter import _strip_optional, _wire_types, converter, gc_paused, wire_name
 from ._wire import WireModel
 
 __all__ = ["check_shape", "response_excerpt", "structure_checked", "structure_response"]
@@ -55,6 +57,37 @@ def _model_lists(cls: type[WireModel]) -> list[tuple[str, tuple[str, ...]]]:
     return found
 
 
+def _scalar_fields(cls: type[WireModel]) -> list[tuple[str, tuple[type, ...]]]:
+    """The wire keys of ``cls``'s typed pass-through fields (``nextCursor``, ``total``) and the
+    JSON classes each accepts."""
+    found = []
+    for field in attrs.fields(cls):
+        wire_types = _wire_types(field.type) if field.init and field.name != "extra" else None
+        if wire_types is not None:
+            found.append((wire_name(field), wire_types[0]))
+    return found
+
+
+def _date_keys(cls: type[WireModel]) -> tuple[str, ...]:
+    """The wire keys of ``cls``'s date fields."""
+    attrs.resolve_types(cls)
+    return tuple(wire_name(f) for f in attrs.fields(cls) if _strip_optional(f.type) is _dt.datetime)
+
+
+def _edge_dates(key: str, items: list[Any], dates: tuple[str, ...]) -> str | None:
+    """What is wrong with the dates of a list's first and last items, or None: a paginator
+    orders and windows a page by them before any model is built."""
+    for item in (items[0], items[-1]):
+        for name in dates:
+            value = item.get(name)
+            if value is not None:
+                try:
+                    parse_wire_datetime(value)
+                except (ValueError, TypeError, OverflowError):
+                    return f"an item of {key!r} has an invalid {name!r}"
+    return None
+
+
 _DICT_ONLY = {dict}
 
 
@@ -66,12 +99,24 @@ def _list_shape(data: Any) -> str | None:
     return None
 
 
+def _list_item(cls: type[WireModel], key: str) -> type[WireModel]:
+    (field,) = [f for f in attrs.fields(cls) if wire_name(f) == key]
+    (item,) = typing.get_args(field.type)
+    return item  # type: ignore[no-any-return]
+
+
 def _model_shape(target: type[WireModel]) -> Callable[[Any], str | None]:
     lists = _model_lists(target)
+    scalars = _scalar_fields(target)
+    dated = {key: _date_keys(_list_item(target, key)) for key, _ in lists}
 
     def check(data: Any) -> str | None:
         if data.__class__ is not dict:
             return f"expected a JSON object, got {type(data).__name__}"
+        for key, accepted in scalars:
+            value = data.get(key)
+            if value is not None and value.__class__ not in accepted:
+                return f"{key!r} has the wrong JSON type ({type(value).__name__})"
         for key, required in lists:
             items = data.get(key)
             if items.__class__ is not list:
@@ -82,6 +127,8 @@ def _model_shape(target: type[WireModel]) -> Callable[[Any], str | None]:
             for name in required:
                 if not all(map(operator.contains, items, repeat(name))):
                     return f"an item of {key!r} has no {name!r}"
+            if items and dated[key] and (problem := _edge_dates(key, items, dated[key])):
+                return problem
         return None
 
     return check
@@ -93,7 +140,9 @@ _SHAPES: dict[Any, Callable[[Any], str | None]] = {}
 def check_shape(data: Any, target: Any) -> str | None:
     """What is wrong with the shape of ``data`` for ``target`` (a model or a list of models), or
     None. Cheap enough to run inside the attempt loop on every page: the containers (a page
-    without its list is not a page) and each listed item's required keys, not the values."""
+    without its list is not a page), each listed item's required keys, the JSON types of the
+    object's own typed fields (``nextCursor``) and the dates of a list's first and last items
+    (what a paginator reads before building models); not every item's values."""
     check = _SHAPES.get(target)
     if check is None:
         is_list = typing.get_origin(target) is list

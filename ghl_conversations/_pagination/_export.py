@@ -25,6 +25,8 @@ from __future__ import annotations
 from collections.abc import AsyncGenerator
 from typing import Any
 
+import attrs
+
 from .._clock import Clock
 from .._models import Message
 from ._checkpoint import (
@@ -51,31 +53,24 @@ __all__ = ["CURSOR_TTL", "ExportFilters", "MessageExport"]
 Wire = dict[str, Any]
 
 
+@attrs.define(eq=False)
 class _ExportSource:
     """The export's paging: plans windows, reads them, and records what the caller took."""
 
-    def __init__(
-        self,
-        fetch: FetchExportPage,
-        filters: ExportFilters,
-        *,
-        clock: Clock,
-        concurrency: int,
-        windows_per_worker: int,
-        settings: ReaderSettings,
-        windows: list[Window] | None,
-        total: int | None,
-    ) -> None:
-        self.fetch = fetch
-        self.filters = filters
-        self.clock = clock
-        self.concurrency = concurrency
-        self.windows_per_worker = windows_per_worker
-        self.settings = settings
-        self.ordering = Ordering(filters.sort_by, filters.descending)
-        self.stats = ExportStats()
-        self.windows = windows
-        self.total = total
+    fetch: FetchExportPage
+    filters: ExportFilters
+    clock: Clock = attrs.field(kw_only=True)
+    concurrency: int = attrs.field(kw_only=True)
+    windows_per_worker: int = attrs.field(kw_only=True)
+    settings: ReaderSettings = attrs.field(kw_only=True)
+    windows: list[Window] | None = attrs.field(kw_only=True)
+    total: int | None = attrs.field(kw_only=True)
+    stats: ExportStats = attrs.field(init=False, factory=ExportStats)
+    ordering: Ordering = attrs.field(init=False)
+
+    @ordering.default
+    def _ordering(self) -> Ordering:
+        return Ordering(self.filters.sort_by, self.filters.descending)
 
     def _learn_total(self, total: int | None) -> None:
         if self.total is None:

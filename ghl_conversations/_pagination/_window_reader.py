@@ -73,33 +73,30 @@ class _Request:
     sent_at: float
 
 
+@attrs.define(eq=False)
 class WindowReader:
     """Reads one window to its end as batches of fresh wire messages (the last one ``final``)."""
 
-    def __init__(
-        self,
-        fetch: FetchExportPage,
-        filters: ExportFilters,
-        ordering: Ordering,
-        window: Window,
-        index: int,
-        *,
-        clock: Clock,
-        settings: ReaderSettings,
-        stats: ExportStats,
-    ) -> None:
-        self._fetch = fetch
-        self._filters = filters
-        self._ordering = ordering
-        self._window = window
-        self._index = index
-        self._clock = clock
-        self._settings = settings
-        self._stats = stats
-        # The reader's own position: a copy, since the caller's (in the window) moves only as
-        # items reach the caller, never ahead of them.
-        self._position = window.position.copy()
-        self._guard = ProgressGuard(f"export window {_describe(window)}")
+    _fetch: FetchExportPage
+    _filters: ExportFilters
+    _ordering: Ordering
+    _window: Window
+    _index: int
+    _clock: Clock = attrs.field(kw_only=True)
+    _settings: ReaderSettings = attrs.field(kw_only=True)
+    _stats: ExportStats = attrs.field(kw_only=True)
+    # The reader's own position: a copy, since the caller's (in the window) moves only as
+    # items reach the caller, never ahead of them.
+    _position: Position = attrs.field(init=False)
+    _guard: ProgressGuard = attrs.field(init=False)
+
+    @_position.default
+    def _start(self) -> Position:
+        return self._window.position.copy()
+
+    @_guard.default
+    def _new_guard(self) -> ProgressGuard:
+        return ProgressGuard(f"export window {_describe(self._window)}")
 
     # -- requests ---------------------------------------------------------------------------
 

@@ -39,26 +39,47 @@ class TransportStats:
 class _AiohttpStream:
     """The body of a streamed response, read by the caller inside ``stream()``."""
 
-    def __init__(self, response: aiohttp.ClientResponse, url: str) -> None:
+    def __init__(
+        self, response: aiohttp.ClientResponse, url: str, transport: AiohttpTransport
+    ) -> None:
         self._response = response
         self._url = url
+        self._transport = transport
         self.status = response.status
         self.headers: Mapping[str, str] = response.headers
 
     async def iter_chunks(self, chunk_size: int = 65536) -> AsyncIterator[bytes]:
-        """The body in chunks as they arrive."""
+        """The body in chunks as they arrive; ``ClientClosedError`` once the client closes."""
+        transport = self._transport
         try:
             async for chunk in self._response.content.iter_chunked(chunk_size):
+                if transport.closed:  # what aiohttp had buffered is not handed out after close
+                    raise ClientClosedError(_CLOSED_WHILE_READING)
                 yield chunk
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise _connection_error(exc, self._url) from exc
+        except RuntimeError as exc:
+            raise _closed_or(exc, transport) from exc
 
     async def read(self) -> bytes:
-        """The rest of the body at once."""
+        """The rest of the body at once; ``ClientClosedError`` once the client closes."""
         try:
             return await self._response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise _connection_error(exc, self._url) from exc
+        except RuntimeError as exc:
+            raise _closed_or(exc, self._transport) from exc
+
+
+_CLOSED_WHILE_READING = "the client was closed while the response was being read"
+
+
+def _closed_or(exc: RuntimeError, transport: AiohttpTransport) -> BaseException:
+    """aiohttp reports a body read cut by closing its session as a bare
+    ``RuntimeError("Connection closed.")``: after ``aclose()`` that is ``ClientClosedError``."""
+    if transport.closed:
+        return ClientClosedError(_CLOSED_WHILE_READING)
+    return exc
 
 
 class _CountingConnector(aiohttp.TCPConnector):
@@ -187,6 +208,12 @@ class AiohttpTransport:
             if not session.closed:
                 await session.close()
 
+    @property
+    def closed(self) -> bool:
+        """Whether ``aclose()`` was called: requests and body reads then raise
+        ``ClientClosedError``."""
+        return self._closed
+
     async def aclose(self) -> None:
         """Close the pool (an own session only) and refuse further requests."""
         self._closed = True
@@ -238,6 +265,8 @@ class AiohttpTransport:
                 content = await response.read()
             except (aiohttp.ClientError, TimeoutError) as exc:
                 raise _connection_error(exc, request.url, reading=True) from exc
+            except RuntimeError as exc:
+                raise _closed_or(exc, self) from exc
             finally:
                 response.release()
             return Response(response.status, response.headers, content)
@@ -251,7 +280,7 @@ class AiohttpTransport:
         try:
             response = await self._start(request)
             try:
-                yield _AiohttpStream(response, request.url)
+                yield _AiohttpStream(response, request.url, self)
             finally:
                 response.release()
         finally:
