@@ -16,6 +16,7 @@ from __future__ import annotations
 import glob
 import os
 import pathlib
+import sys
 
 import nox
 
@@ -24,6 +25,9 @@ nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = False
 
 PYTHONS = ["3.11", "3.12", "3.13"]
+#: The gate's own sessions run the tools of the environment nox itself runs in (``pip install -e
+#: '.[test]'`` put them there), whether or not that environment's ``bin/`` is on PATH.
+HERE = (sys.executable, "-m")
 
 
 def _expose_installed_pythons() -> None:
@@ -51,23 +55,23 @@ def tests(session: nox.Session) -> None:
 @nox.session(venv_backend="none")
 def lint(session: nox.Session) -> None:
     """ruff's lint rules and formatting, over the whole repository."""
-    session.run("ruff", "check", ".")
-    session.run("ruff", "format", "--check", ".")
+    session.run(*HERE, "ruff", "check", ".")
+    session.run(*HERE, "ruff", "format", "--check", ".")
 
 
 @nox.session(venv_backend="none")
 def typecheck(session: nox.Session) -> None:
     """mypy --strict over the package and the tests (files listed in pyproject.toml)."""
-    session.run("mypy", "--strict")
+    session.run(*HERE, "mypy", "--strict")
 
 
 @nox.session(venv_backend="none")
 def coverage(session: nox.Session) -> None:
     """The full suite under branch coverage, reported per module, failing under the floor."""
-    session.run("coverage", "erase")
-    session.run("coverage", "run", "-m", "pytest", *session.posargs)
-    session.run("coverage", "combine", success_codes=[0, 1])
-    session.run("coverage", "report", f"--fail-under={COVERAGE_FAIL_UNDER}")
+    session.run(*HERE, "coverage", "erase")
+    session.run(*HERE, "coverage", "run", "-m", "pytest", *session.posargs)
+    session.run(*HERE, "coverage", "combine", success_codes=[0, 1])
+    session.run(*HERE, "coverage", "report", f"--fail-under={COVERAGE_FAIL_UNDER}")
 
 
 @nox.session
