@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import os
 import pathlib
@@ -89,7 +90,7 @@ async def export_throughput(size: dict[str, Any], include_official: bool) -> Res
         order = list(names)
         for round_ in range(size["rounds"]):
             for name in order[round_ % len(order) :] + order[: round_ % len(order)]:
-                count, seconds = await _timed(lambda n=name: names[n](server))
+                count, seconds = await _timed(functools.partial(names[name], server))
                 if count != size["export_messages"]:
                     raise RuntimeError(f"{name} exported {count} of {size['export_messages']}")
                 times[name].append(seconds)

@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import subprocess
 import sys
 from collections.abc import Iterator
 from typing import Any
@@ -26,6 +25,8 @@ import orjson
 from aiohttp import web
 
 from ghl_conversations.testing import Dataset
+
+from .server import serve_process
 
 _COMMAND = (sys.executable, "-m", "benchmarks.canned")
 LOCATION = "benchLocation00000001"
@@ -132,28 +133,9 @@ async def _serve(args: argparse.Namespace) -> None:
 @contextlib.contextmanager
 def serve(*, messages: int, page: int) -> Iterator[dict[str, Any]]:
     """Start the canned server in a subprocess; yield its url/token/ids; stop it afterwards."""
-    process = subprocess.Popen(
-        [*_COMMAND, "--messages", str(messages), "--page", str(page)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        if not line:
-            raise RuntimeError("the canned server did not start")
-        info: dict[str, Any] = json.loads(line)
-        info["messages"] = messages
-        info["page"] = page
-        yield info
-    finally:
-        assert process.stdin is not None
-        process.stdin.close()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    command = [*_COMMAND, "--messages", str(messages), "--page", str(page)]
+    with serve_process(command, "canned server") as info:
+        yield {**info, "messages": messages, "page": page}
 
 
 def main() -> None:

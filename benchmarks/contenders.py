@@ -50,7 +50,7 @@ async def sdk_export(server: dict[str, Any], limit: int = 500) -> int:
 
 def official_available() -> bool:
     try:
-        import highlevel  # noqa: F401
+        import highlevel  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:
         return False
     return True

@@ -35,6 +35,7 @@ import orjson
 
 import ghl_conversations as ghl
 
+from . import contenders
 from .canned import serve
 
 Job = Callable[[dict[str, Any]], Awaitable[int]]
@@ -121,41 +122,14 @@ async def sdk_raw(server: dict[str, Any]) -> int:
         token=server["token"], base_url=server["url"], rate_limit=unlimited()
     ) as client:
         export = client.messages.export(server["location"], limit=server["page"])
-        async for wire in export.raw():  # type: ignore[attr-defined]
+        async for wire in export.raw():
             count += 1 if wire["id"] else 0
     return count
 
 
-def official_available() -> bool:
-    """Whether the official SDK is installed (the bench extra installs it)."""
-    try:
-        import highlevel  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 async def official(server: dict[str, Any]) -> int:
     """The official gohighlevel-api-client, driven through its cursor by hand (bare dicts)."""
-    from highlevel import HighLevel
-
-    pointed = type(
-        "CannedHighLevel", (HighLevel,), {"BASE_URL": server["url"], "API_VERSION": "2021-04-15"}
-    )
-    client = pointed(private_integration_token=server["token"])
-    count = 0
-    cursor = None
-    try:
-        while True:
-            page = await client.conversations.export_messages_by_location(
-                server["location"], limit=server["page"], cursor=cursor
-            )
-            count += len(page["messages"])
-            cursor = page.get("nextCursor")
-            if not cursor:
-                return count
-    finally:
-        await client.close()
+    return await contenders.official_export(server, limit=server["page"])
 
 
 def export_contenders(include_official: bool) -> dict[str, Job]:
@@ -169,7 +143,7 @@ def export_contenders(include_official: bool) -> dict[str, Job]:
     jobs["ghl-conversations, full models"] = sdk_models
     if sdk_raw_available():
         jobs["ghl-conversations, raw()"] = sdk_raw
-    if include_official and official_available():
+    if include_official and contenders.official_available():
         jobs["official gohighlevel-api-client (dicts)"] = official
     return jobs
 
@@ -269,7 +243,7 @@ async def call_overhead(*, calls: int, rounds: int) -> dict[str, Any]:
             floor_cpu: list[float] = []
             sdk_cpu: list[float] = []
             for round_ in range(rounds):
-                pair = [("floor", floor_job), ("sdk", sdk_job)]
+                pair: list[tuple[str, Job]] = [("floor", floor_job), ("sdk", sdk_job)]
                 for name, job in pair if round_ % 2 == 0 else pair[::-1]:
                     _, wall, cpu = await measure(job, server)
                     (floor_wall if name == "floor" else sdk_wall).append(wall / calls)

@@ -39,34 +39,17 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 @contextlib.contextmanager
-def serve(
-    *, messages: int, latency: float = 0.0, rate_limit: int = 10**9, rate_interval: float = 10.0
-) -> Iterator[dict[str, Any]]:
-    """Start the fake in a subprocess; yield its url/token/location; stop it afterwards."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "benchmarks.server",
-            "--messages",
-            str(messages),
-            "--latency",
-            str(latency),
-            "--rate-limit",
-            str(rate_limit),
-            "--rate-interval",
-            str(rate_interval),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
+def serve_process(command: list[str], name: str) -> Iterator[dict[str, Any]]:
+    """Run a server script that prints one JSON line and serves until its stdin closes; yield
+    that line's object; stop the server afterwards (every benchmark server works this way)."""
+    process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         if not line:
-            raise RuntimeError("the benchmark server did not start")
-        yield json.loads(line)
+            raise RuntimeError(f"the {name} did not start")
+        info: dict[str, Any] = json.loads(line)
+        yield info
     finally:
         assert process.stdin is not None
         process.stdin.close()
@@ -74,6 +57,18 @@ def serve(
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@contextlib.contextmanager
+def serve(
+    *, messages: int, latency: float = 0.0, rate_limit: int = 10**9, rate_interval: float = 10.0
+) -> Iterator[dict[str, Any]]:
+    """Start the fake in a subprocess; yield its url/token/location; stop it afterwards."""
+    command = [sys.executable, "-m", "benchmarks.server", "--messages", str(messages)]
+    command += ["--latency", str(latency), "--rate-limit", str(rate_limit)]
+    command += ["--rate-interval", str(rate_interval)]
+    with serve_process(command, "benchmark server") as info:
+        yield info
 
 
 def main() -> None:
