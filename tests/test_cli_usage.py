@@ -190,3 +190,12 @@ def test_network_failure_is_exactly_one_line() -> None:
     assert done.returncode == ExitCode.NETWORK
     (line,) = done.stderr.splitlines()
     assert line.startswith("ghl-conversations: network failure")
+
+
+@pytest.mark.parametrize("verbose", [[], ["-v"]])
+def test_an_api_error_is_one_line_even_with_verbose(verbose: list[str]) -> None:
+    """-v adds tracebacks for what may be a bug, never for HighLevel's own answers (a 404)."""
+    done = run("get-message", "noSuchMessage000000000", "--sandbox", *verbose)
+    assert done.returncode == ExitCode.FAILURE
+    failure = [line for line in done.stderr.splitlines() if "Traceback" in line or "404" in line]
+    assert failure == ["ghl-conversations: HighLevel answered 404: Message not found"]

@@ -19,6 +19,7 @@ import os
 import sys
 from collections.abc import Sequence
 
+from .._errors import GHLError
 from .._version import __version__
 from ._exit_codes import ExitCode
 from ._explain import explain, unwrap
@@ -107,7 +108,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _quiet_closed_pipe()
             return ExitCode.FAILURE
         line, code = explain(cause)
-        if code == ExitCode.FAILURE and args is not None and verbosity(args):
+        unexpected = code == ExitCode.FAILURE and not isinstance(cause, GHLError)
+        if unexpected and args is not None and verbosity(args):
+            # -v shows a traceback for what may be a bug, never for HighLevel's own answers.
             import traceback
 
             traceback.print_exception(cause, file=sys.stderr)
