@@ -40,6 +40,7 @@ def _expose_installed_pythons() -> None:
 
 
 _expose_installed_pythons()
+
 #: Branch coverage below this fails the gate: the figure the suite reached when it was set, minus
 #: a margin for platform-dependent branches: 93.5% when set (2026-11-24), so 90.
 COVERAGE_FAIL_UNDER = 90
